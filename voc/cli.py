@@ -1,0 +1,210 @@
+"""The `voc` command: a thin adapter over the library. Library errors become messages and exit codes.
+
+Exit codes: 0 ok, 1 the run failed, 2 bad usage or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from voc.config import Workspace, load_workspace
+from voc.errors import ConfigError, Problem, VocError, WorkspaceBusyError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FILE_LEVEL_REASONS = {"unreadable_file", "undecodable_file", "unsupported_format", "missing_column"}
+
+console = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False)
+
+
+class UsageError(VocError):
+    """Bad command-line usage (exit code 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voc",
+        description="voc: voice-of-customer pipeline. Reads surveys, tickets and calls; publishes units, topics and "
+        "journey insights to out/<run_id>/ and out/latest/.",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and the final result")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step's details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    def with_config(command: argparse.ArgumentParser) -> None:
+        command.add_argument("-c", "--config", default="voc.yaml", metavar="FILE",
+                             help="workspace config (default: voc.yaml in the current folder)")
+
+    init = add("init", "scaffold a workspace: voc.yaml, journey_map.yaml and, with --sample, sample data", _init)
+    init.add_argument("dir", metavar="DIR", type=Path, help="folder to create (or fill, if empty)")
+    init.add_argument("--sample", action="store_true", help="copy the bundled sample company (Brightline) with its data")
+    init.add_argument("--force", action="store_true", help="overwrite voc.yaml and journey_map.yaml if DIR has them")
+
+    validate = add("validate", "check config, journey map and sources without running; lists every problem", _validate)
+    with_config(validate)
+
+    run = add("run", "run the nightly job once, now, and publish to the output folder", _run)
+    with_config(run)
+    run.add_argument("--full", action="store_true", help="ignore caches from earlier runs and process every item again")
+
+    serve = add("serve", "keep serving the nightly run on a schedule (not built yet)", _not_built)
+    with_config(serve)
+    serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default: "0 2 * * *")')
+    serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default: UTC)")
+
+    score = add("score", "score texts for sentiment and frustration (not built yet)", _not_built)
+    score.add_argument("texts", nargs="*", metavar="TEXT", help="texts to score")
+    score.add_argument("--input", type=Path, metavar="FILE", help="csv or parquet file of texts")
+    score.add_argument("--text-column", default="text", metavar="COL", help="column of --input holding the text")
+    score.add_argument("--output", type=Path, metavar="FILE", help="write csv or parquet here instead of JSON lines")
+
+    train = add("train", "retrain the shipped models, or adapt them to labelled examples (not built yet)", _not_built)
+    train.add_argument("--labels", type=Path, metavar="FILE", help="csv with text and label columns")
+
+    report = add("report", "rebuild the HTML report of the latest run (not built yet)", _not_built)
+    with_config(report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    console.quiet = args.quiet
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return EXIT_USAGE
+    except (UsageError, WorkspaceBusyError) as exc:
+        console.quiet = False
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        return EXIT_USAGE
+    except VocError as exc:
+        console.quiet = False
+        console.print(f"[red]run failed:[/] {escape(str(exc))}")
+        return EXIT_FAILED
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    console.quiet = False
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        console.print(f"[{colour}]{problem.severity}:[/] {escape(str(problem))}", soft_wrap=True)
+    console.print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+
+
+def _not_built(args: argparse.Namespace) -> int:
+    raise UsageError(f"`voc {args.command}` is not built yet in this version")
+
+
+# ---------------------------------------------------------------- init
+
+
+def sample_workspace() -> Path:
+    """The bundled sample workspace: inside the package when installed, data/sample in a checkout."""
+    packaged = Path(str(resources.files("voc"))) / "sample_workspace"
+    checkout = Path(__file__).resolve().parent.parent / "data" / "sample"
+    for candidate in (packaged, checkout):
+        if (candidate / "voc.yaml").is_file():
+            return candidate
+    raise VocError("the sample workspace is not installed with this copy of voc; reinstall the package")
+
+
+def _init(args: argparse.Namespace) -> int:
+    target: Path = args.dir
+    if (target / "voc.yaml").exists() and not args.force:
+        raise UsageError(f"{target / 'voc.yaml'} exists; use --force to overwrite it")
+    target.mkdir(parents=True, exist_ok=True)
+    if args.sample:
+        sample = sample_workspace()
+        shutil.copytree(sample, target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("out", "__pycache__", ".*"))
+        what = "the sample workspace (Brightline)"
+    else:
+        templates = resources.files("voc") / "templates"
+        for name in ("voc.yaml", "journey_map.yaml"):
+            (target / name).write_text((templates / name).read_text(encoding="utf-8"), encoding="utf-8")
+        what = "voc.yaml and journey_map.yaml (edit both, then run `voc validate`)"
+    stdout.print(f"wrote {what} to {target}")
+    stdout.print(f"next: cd {target} && voc validate && voc run")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from voc.pipeline import collect  # noqa: PLC0415  (keeps `voc --help` fast)
+
+    workspace = load_workspace(args.config)
+    problems = list(workspace.warnings)
+    collected = collect(workspace)
+    summary = RichTable("source", "kind", "files", "items", "usable", "quarantined", title="sources")
+    for i, (source, c) in enumerate(zip(workspace.config.sources, collected, strict=True)):
+        field = f"sources.{i}.path"
+        if not c.files:
+            problems.append(Problem(str(workspace.config_path), f"no files match {source.path!r}", field=field,
+                                    fix=f"check the path; it is relative to {workspace.root}"))
+        for row in c.quarantine.filter(c.quarantine["reason"].cast(pl.String).is_in(list(FILE_LEVEL_REASONS))).iter_rows(named=True):
+            problems.append(Problem(row["locator"], row["detail"], field=f"sources.{i} ({source.name})", fix=""))
+        summary.add_row(source.name, source.kind, str(c.files), str(c.read), str(c.used), str(c.quarantined))
+    if not args.quiet:
+        stdout.print(summary)
+    if problems:
+        _print_problems(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        return EXIT_USAGE
+    stdout.print(f"[green]ok[/]: {workspace.config_path} is valid; {len(workspace.journey_map.stages)} stages, "
+                 f"{len(workspace.config.sources)} sources")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- run
+
+
+def _run(args: argparse.Namespace) -> int:
+    from voc.pipeline import run  # noqa: PLC0415
+
+    workspace: Workspace = load_workspace(args.config)
+    for warning in workspace.warnings:
+        console.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    with console.status("starting", spinner="dots") as status:
+        result = run(workspace, full=args.full, on_step=lambda name: status.update(f"{name}…"))
+    sources = result.manifest["sources"]
+    table = RichTable("source", "files", "read", "used", "quarantined", title=f"run {result.run_id}")
+    for name, counts in sources.items():
+        table.add_row(name, str(counts["files"]), str(counts["read"]), str(counts["used"]), str(counts["quarantined"]))
+    if not args.quiet:
+        stdout.print(table)
+        for name, counts in sources.items():
+            for warning in counts["warnings"]:
+                console.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    counts = result.manifest["counts"]
+    stdout.print(f"published {result.path} ({counts['units']} units from {counts['feedback']} items, "
+                 f"{counts['quarantined']} quarantined) in {sum(result.timings.values()):.1f} s")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

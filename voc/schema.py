@@ -1,0 +1,200 @@
+"""The polars schema of every table voc writes: the single place where column names and dtypes are spelled.
+
+Each table is validated here before it is written (`Table.conform`), and its JSON Schema is generated from
+the same definition (`Table.json_schema`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from voc.errors import SchemaError
+
+__all__ = [
+    "FEEDBACK",
+    "KIND",
+    "MESSAGE",
+    "QUARANTINE",
+    "QUARANTINE_REASONS",
+    "ROLE",
+    "SCORE_TYPE",
+    "SENTIMENT_LABEL",
+    "TABLES",
+    "UNITS",
+    "Column",
+    "Table",
+]
+
+UTC = pl.Datetime("us", "UTC")
+KIND = pl.Enum(["survey", "ticket", "call"])
+SCORE_TYPE = pl.Enum(["nps", "csat", "ces", "rating"])
+ROLE = pl.Enum(["customer", "agent"])
+SENTIMENT_LABEL = pl.Enum(["negative", "neutral", "positive"])
+
+QUARANTINE_REASONS = {
+    "unreadable_file": "the file could not be opened or vanished while reading",
+    "undecodable_file": "the bytes are not text in any supported encoding (binary or corrupt)",
+    "unsupported_format": "the file's format is not one this kind of source reads",
+    "bad_json": "a JSON line or file that does not parse, or has the wrong shape",
+    "malformed_row": "a row whose field count differs from the header, or an unparseable record",
+    "missing_column": "a column named in the source's `columns` is not in the file",
+    "missing_file": "a call listed in the index whose transcript file does not exist",
+    "bad_date": "created_at is present but not a date in any accepted form",
+    "bad_score": "the score is not a number",
+    "score_out_of_range": "the score is outside the range of its score_type",
+    "empty_text": "no customer text (empty comment, or only agent messages)",
+    "duplicate": "an exact repeat of an item already read (same id, same content)",
+    "duplicate_conflict": "the same id as an item already read, with different content",
+}
+QUARANTINE_REASON = pl.Enum(list(QUARANTINE_REASONS))
+
+MESSAGE = pl.Struct(
+    {
+        "role": ROLE,
+        "speaker": pl.String,  # role plus ordinal ("customer", "agent 2"); never a person's name
+        "sent_at": UTC,
+        "offset_s": pl.Float64,  # calls: seconds from the start of the recording
+        "text": pl.String,  # redacted
+    }
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    dtype: Any
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: dict[str, Column]
+    key: tuple[str, ...] = ()
+
+    @property
+    def schema(self) -> pl.Schema:
+        return pl.Schema({name: col.dtype for name, col in self.columns.items()})
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.schema)
+
+    def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Select the table's columns in order with their exact dtypes; raise SchemaError on any mismatch."""
+        missing = [c for c in self.columns if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in self.columns]
+        if missing or extra:
+            raise SchemaError(f"table {self.name}: missing columns {missing}, unexpected columns {extra}")
+        wrong = {c: str(frame.schema[c]) for c, col in self.columns.items() if frame.schema[c] != col.dtype}
+        if wrong:
+            raise SchemaError(f"table {self.name}: wrong dtypes {wrong}; expected {dict(self.schema)}")
+        required = [c for c, col in self.columns.items() if not col.nullable]
+        nulls = [c for c in required if frame[c].null_count()]
+        if nulls:
+            raise SchemaError(f"table {self.name}: nulls in required columns {nulls}")
+        if self.key and frame.select(self.key).is_duplicated().any():
+            raise SchemaError(f"table {self.name}: duplicate keys on {list(self.key)}")
+        return frame.select(list(self.columns))
+
+    def json_schema(self) -> dict[str, Any]:
+        props = {name: {**_json_type(col.dtype, col.nullable), "description": col.description} for name, col in self.columns.items()}
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": self.name,
+            "description": self.description,
+            "type": "object",
+            "properties": props,
+            "required": list(self.columns),
+            "additionalProperties": False,
+        }
+
+
+def _json_type(dtype: Any, nullable: bool) -> dict[str, Any]:
+    if isinstance(dtype, pl.Enum):
+        out: dict[str, Any] = {"enum": list(dtype.categories) + ([None] if nullable else [])}
+        return out
+    if isinstance(dtype, pl.Struct):
+        base = {"type": "object", "properties": {f.name: _json_type(f.dtype, True) for f in dtype.fields}}
+    elif isinstance(dtype, pl.List):
+        base = {"type": "array", "items": _json_type(dtype.inner, True)}
+    elif isinstance(dtype, pl.Datetime):
+        base = {"type": "string", "format": "date-time"}
+    elif dtype == pl.Boolean:
+        base = {"type": "boolean"}
+    elif dtype.is_integer():
+        base = {"type": "integer"}
+    elif dtype.is_float():
+        base = {"type": "number"}
+    else:
+        base = {"type": "string"}
+    if nullable:
+        base["type"] = [base["type"], "null"]
+    return base
+
+
+_ITEM_COLUMNS = {
+    "feedback_id": Column(pl.String, "Stable id of the item: a hash of source name and native_id.", nullable=False),
+    "native_id": Column(pl.String, "The item's id in its source, or its file:line locator when it has none.", nullable=False),
+    "source": Column(pl.String, "Source name from voc.yaml.", nullable=False),
+    "kind": Column(KIND, "survey | ticket | call.", nullable=False),
+    "channel": Column(pl.String, "Channel name; the journey map's touchpoints refer to it.", nullable=False),
+    "customer_id": Column(pl.String, "Customer id as given by the source (links items across sources)."),
+    "created_at": Column(UTC, "When the item was created, UTC."),
+}
+
+FEEDBACK = Table(
+    "feedback",
+    "One row per usable input item (survey answer, ticket thread, call), text redacted.",
+    {
+        **_ITEM_COLUMNS,
+        "score": Column(pl.Float64, "Survey score as given (see score_type)."),
+        "score_type": Column(SCORE_TYPE, "nps (0-10) | csat (1-5) | ces (1-7) | rating."),
+        "stage_id": Column(pl.String, "Journey stage fixed by the source config, if any."),
+        "language": Column(pl.String, "ISO 639 language code.", nullable=False),
+        "messages": Column(pl.List(MESSAGE), "The thread in order; agent messages are context, never scored.", nullable=False),
+        "locator": Column(pl.String, "file:line (or file) where the item was read.", nullable=False),
+        "content_hash": Column(pl.String, "Hash of the item's raw content, before redaction.", nullable=False),
+    },
+    key=("feedback_id",),
+)
+
+UNITS = Table(
+    "units",
+    "One row per customer utterance (a sentence, or a call turn), redacted; the grain everything is scored at.",
+    {
+        "unit_id": Column(pl.String, "feedback_id, message index and unit index: <feedback_id>-<mm>-<uuu>.", nullable=False),
+        **_ITEM_COLUMNS,
+        "language": Column(pl.String, "ISO 639 language code.", nullable=False),
+        "message_index": Column(pl.Int32, "Position of the message within the item's thread.", nullable=False),
+        "unit_index": Column(pl.Int32, "Position of the unit within its message.", nullable=False),
+        "text": Column(pl.String, "The utterance, PII redacted.", nullable=False),
+        "capped": Column(pl.Boolean, "True when the unit was cut to text.max_unit_chars.", nullable=False),
+        "score": Column(pl.Float64, "The item's survey score, if any."),
+        "score_type": Column(SCORE_TYPE, "The item's score type, if any."),
+        "sentiment": Column(pl.Float64, "p(positive) - p(negative), -1..1."),
+        "sentiment_label": Column(SENTIMENT_LABEL, "negative | neutral | positive."),
+        "frustration": Column(pl.Float64, "Probability the customer is frustrated, 0..1."),
+        "topic_id": Column(pl.Int64, "Stable topic id (see topics), -1 for outliers."),
+        "stage_id": Column(pl.String, "Journey stage id, or 'unassigned'."),
+        "stage_confidence": Column(pl.Float64, "Confidence of the stage assignment, 0..1."),
+    },
+    key=("unit_id",),
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    "Every input item that could not be used, with the reason.",
+    {
+        "source": Column(pl.String, "Source name from voc.yaml.", nullable=False),
+        "locator": Column(pl.String, "file:line, file#index or file where the item was found.", nullable=False),
+        "reason": Column(QUARANTINE_REASON, "Reason code: " + "; ".join(f"{k}: {v}" for k, v in QUARANTINE_REASONS.items()), nullable=False),
+        "detail": Column(pl.String, "What exactly was wrong, and the fix where there is one.", nullable=False),
+        "raw": Column(pl.String, "The raw item, truncated to 500 characters, PII redacted."),
+    },
+)
+
+TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE)}

@@ -1,0 +1,147 @@
+"""The workspace on disk: the run lock, run folders, and the atomic switch of `latest`.
+
+A run writes into `out/.staging-<run_id>/`; only when everything is written is the folder renamed to
+`out/<run_id>/` and the `out/latest` symlink swapped (rename of a new link over the old one, atomic on
+POSIX). A run killed at any point leaves the previous `latest` intact; its staging folder is removed by
+the next run.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from voc.errors import VocError, WorkspaceBusyError
+from voc.schema import Table
+
+__all__ = ["RunFolder", "Store", "file_digest"]
+
+LATEST = "latest"
+_STAGING = ".staging-"
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class RunFolder:
+    """The staging folder of one run; tables and JSON are written here before publishing."""
+
+    def __init__(self, run_id: str, path: Path):
+        self.run_id = run_id
+        self.path = path
+
+    def write_table(self, frame: pl.DataFrame, table: Table) -> Path:
+        target = self.path / f"{table.name}.parquet"
+        _atomic(target, lambda tmp: table.conform(frame).write_parquet(tmp, compression="zstd", statistics=True))
+        return target
+
+    def write_json(self, name: str, payload: Any) -> Path:
+        target = self.path / name
+        text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+        _atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return target
+
+
+def _atomic(target: Path, write: Any) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _disk_error(target, exc) from exc
+
+
+def _disk_error(path: Path, exc: OSError) -> VocError:
+    if exc.errno == errno.ENOSPC:
+        return VocError(f"no space left on the device while writing {path}; free space and run again")
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return VocError(f"cannot write {path}: permission denied; make the output folder writable or change `output`")
+    return VocError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+class Store:
+    """The output folder of a workspace (`output` in voc.yaml)."""
+
+    def __init__(self, output_dir: Path):
+        self.root = output_dir
+
+    @property
+    def latest(self) -> Path:
+        return self.root / LATEST
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the workspace for one run; a second run at the same time is refused, not queued."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / ".lock").open("a+")
+        except OSError as exc:
+            raise _disk_error(self.root, exc) from exc
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise WorkspaceBusyError(
+                    f"another voc run is using {self.root} ({holder}); wait for it to finish, or stop it"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}")
+            handle.flush()
+            self._remove_stale_staging()
+            yield
+        finally:
+            handle.close()
+
+    def _remove_stale_staging(self) -> None:
+        for stale in self.root.glob(f"{_STAGING}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+    def begin(self, started: datetime) -> RunFolder:
+        run_id = started.strftime("%Y%m%dT%H%M%SZ")
+        suffix = 1
+        while (self.root / run_id).exists() or (self.root / f"{_STAGING}{run_id}").exists():
+            suffix += 1
+            run_id = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{suffix}"
+        path = self.root / f"{_STAGING}{run_id}"
+        try:
+            path.mkdir(parents=True)
+        except OSError as exc:
+            raise _disk_error(path, exc) from exc
+        return RunFolder(run_id, path)
+
+    def publish(self, run: RunFolder) -> Path:
+        """Move the finished run into place and point `latest` at it."""
+        final = self.root / run.run_id
+        link = self.root / f".{LATEST}.tmp"
+        try:
+            os.replace(run.path, final)
+            link.unlink(missing_ok=True)
+            link.symlink_to(run.run_id, target_is_directory=True)
+            os.replace(link, self.latest)
+        except OSError as exc:
+            raise _disk_error(final, exc) from exc
+        run.path = final
+        return final
+
+    def latest_run(self) -> Path | None:
+        return self.latest.resolve() if self.latest.is_symlink() and self.latest.exists() else None

@@ -1,0 +1,155 @@
+"""Text preparation: every message redacted, customer messages segmented into units, in one spaCy pass.
+
+Each distinct text goes through spaCy once: its sentences give the units, its PERSON entities (with the
+rule-based detectors) give the spans to redact. A unit is a sentence (surveys, tickets) or a whole turn
+(calls, split into sentences only when longer than `max_unit_chars`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from voc.config import TextConfig
+from voc.schema import FEEDBACK, UNITS
+from voc.text.nlp import Nlp, load_nlp
+from voc.text.redact import PiiSpan, apply_spans, find_pii, merge_spans
+
+__all__ = ["Prepared", "PreparedText", "prepare", "prepare_texts", "redact_column"]
+
+_WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    redacted: str
+    sentences: list[tuple[str, bool]]  # (redacted sentence, capped)
+    redactions: Counter
+
+
+@dataclass
+class Prepared:
+    feedback: pl.DataFrame  # FEEDBACK, messages redacted
+    units: pl.DataFrame  # UNITS, scores still null
+    stats: dict = field(default_factory=dict)
+
+
+NlpLoader = Callable[[str, str, bool], Nlp]
+
+
+def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[PreparedText]:
+    """Redact and split texts (already capped to max_item_chars)."""
+    kinds = set(config.redact)
+    out = []
+    for text, doc in zip(texts, nlp.pipeline.pipe(texts, batch_size=128), strict=True):
+        spans = find_pii(text, kinds)
+        if "person" in kinds and nlp.has_ner:
+            spans += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if e.label_ == "PERSON"]
+        spans = merge_spans(spans)
+        sentences = []
+        for sent in doc.sents:
+            unit = _SPACE.sub(" ", apply_spans(text, spans, sent.start_char, sent.end_char)).strip()
+            if unit:
+                sentences.append(_cap(unit, config.max_unit_chars))
+        out.append(PreparedText(apply_spans(text, spans), sentences, Counter(s.kind for s in spans)))
+    return out
+
+
+def _cap(unit: str, limit: int) -> tuple[str, bool]:
+    if len(unit) <= limit:
+        return unit, False
+    cut = unit.rfind(" ", 0, limit)
+    return unit[: cut if cut > limit // 2 else limit].rstrip(), True
+
+
+def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_nlp) -> Prepared:
+    """Redacted feedback and its customer units. Input: FEEDBACK rows with raw text."""
+    messages = (
+        feedback.select("feedback_id", "kind", "language", "messages")
+        .with_columns(message_index=pl.int_ranges(pl.col("messages").list.len(), dtype=pl.Int32))
+        .explode("messages", "message_index")
+        .drop_nulls("messages")
+        .unnest("messages")
+    )
+    truncated = int((messages["text"].str.len_chars() > config.max_item_chars).sum()) if messages.height else 0
+    messages = messages.with_columns(pl.col("text").str.slice(0, config.max_item_chars))
+    results: dict[tuple[str, str], PreparedText] = {}
+    identities = {}
+    for (language,), part in messages.group_by("language", maintain_order=True):
+        nlp = load(config.spacy_model, str(language), "person" in config.redact)
+        identities[str(language)] = nlp.identity
+        texts = part["text"].unique(maintain_order=True).to_list()
+        for text, prepared in zip(texts, prepare_texts(texts, nlp, config), strict=True):
+            results[(str(language), text)] = prepared
+    redactions: Counter = Counter()
+    for key in messages.select("language", "text").iter_rows():
+        redactions.update(results[key].redactions)
+    units = _units(feedback, messages, results, config)
+    stats = {
+        "nlp": identities,
+        "messages": messages.height,
+        "messages_truncated": truncated,
+        "redactions": dict(sorted(redactions.items())),
+        "units": units.height,
+        "units_capped": int(units["capped"].sum()) if units.height else 0,
+    }
+    return Prepared(_redacted_feedback(feedback, messages, results), units, stats)
+
+
+def _redacted_feedback(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict) -> pl.DataFrame:
+    redacted = messages.with_columns(
+        text=pl.Series([results[key].redacted for key in messages.select("language", "text").iter_rows()], dtype=pl.String)
+    )
+    threads = redacted.group_by("feedback_id", maintain_order=True).agg(
+        messages=pl.struct("role", "speaker", "sent_at", "offset_s", "text")
+    )
+    out = feedback.drop("messages").join(threads, on="feedback_id", how="left", maintain_order="left")
+    return FEEDBACK.conform(out.with_columns(pl.col("messages").fill_null(pl.lit([], dtype=FEEDBACK.schema["messages"]))))
+
+
+def _units(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, config: TextConfig) -> pl.DataFrame:
+    rows = []
+    customer = messages.filter(pl.col("role") == "customer")
+    for feedback_id, kind, language, message_index, sent_at, text in customer.select(
+        "feedback_id", "kind", "language", "message_index", "sent_at", "text"
+    ).iter_rows():
+        prepared = results[(language, text)]
+        whole = _SPACE.sub(" ", prepared.redacted).strip()
+        pieces = [(whole, False)] if kind == "call" and len(whole) <= config.max_unit_chars else prepared.sentences
+        pieces = [(t, c) for t, c in pieces if len(_WORD_CHARS.findall(t)) >= config.min_unit_chars]
+        for unit_index, (unit_text, capped) in enumerate(pieces):
+            rows.append((f"{feedback_id}-{message_index:02d}-{unit_index:03d}", feedback_id, message_index, unit_index,
+                         unit_text, capped, sent_at))
+    frame = pl.DataFrame(
+        rows,
+        schema={"unit_id": pl.String, "feedback_id": pl.String, "message_index": pl.Int32, "unit_index": pl.Int32,
+                "text": pl.String, "capped": pl.Boolean, "sent_at": UNITS.schema["created_at"]},
+        orient="row",
+    )
+    items = feedback.select("feedback_id", "native_id", "source", "kind", "channel", "customer_id", "created_at",
+                            "language", "score", "score_type", "stage_id")
+    units = frame.join(items, on="feedback_id", how="left", maintain_order="left").with_columns(
+        created_at=pl.coalesce("sent_at", "created_at"),
+        sentiment=pl.lit(None, dtype=pl.Float64),
+        sentiment_label=pl.lit(None, dtype=UNITS.schema["sentiment_label"]),
+        frustration=pl.lit(None, dtype=pl.Float64),
+        topic_id=pl.lit(None, dtype=pl.Int64),
+        stage_confidence=pl.when(pl.col("stage_id").is_not_null()).then(pl.lit(1.0)),
+    )
+    return UNITS.conform(units.drop("sent_at"))
+
+
+def redact_column(frame: pl.DataFrame, column: str, config: TextConfig, load: NlpLoader = load_nlp) -> pl.DataFrame:
+    """The same redaction applied to a free-text column (e.g. quarantine.raw), with the English pipeline."""
+    values = frame[column].to_list()
+    present = sorted({v for v in values if v})
+    if not present:
+        return frame
+    nlp = load(config.spacy_model, "en", "person" in config.redact)
+    redacted = dict(zip(present, (p.redacted for p in prepare_texts(present, nlp, config)), strict=True))
+    return frame.with_columns(pl.Series(column, [redacted.get(v) if v else v for v in values], dtype=pl.String))

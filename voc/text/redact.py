@@ -1,0 +1,132 @@
+"""PII detection: e-mail, phone numbers, payment cards (Luhn), IBAN (mod 97), person names.
+
+Detection returns character spans; `apply_spans` replaces them with placeholders such as `[EMAIL]`.
+Person names come from a spaCy NER model when one is loaded, plus rules that also work without one
+("my name is …", "Mr …", sign-offs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["PLACEHOLDERS", "PiiSpan", "apply_spans", "find_pii", "luhn_ok", "iban_ok", "merge_spans", "person_rule_spans"]
+
+PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban": "[IBAN]", "person": "[NAME]"}
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.I)
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,5}){1,4}(?![\w])")
+_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+_FULL_NAME = rf"{_NAME}(?: {_NAME})?"
+_PERSON_RULES = (
+    re.compile(rf"\b(?:my name is|my name's|this is|i am|i'm|it's)\s+({_FULL_NAME})", re.I),
+    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+({_FULL_NAME})"),
+    re.compile(rf"(?:^|\n)\s*(?:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*$", re.I),
+    re.compile(rf"\b(?:spoke to|spoke with|talked to|agent|advisor|engineer)\s+({_NAME})(?= (?:and|but|who|said|told|on|at|yesterday|today)\b|[,.!?])"),
+)
+# Words the name rules must not take for names ("I'm Really annoyed", "this is Brightline").
+_NOT_NAMES = {
+    "really", "very", "so", "not", "still", "just", "now", "the", "a", "an", "here", "there", "sorry", "happy",
+    "frustrated", "angry", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting", "done",
+    "fine", "ok", "okay", "sure", "again", "back", "also", "all", "ridiculous", "unacceptable", "absolutely",
+}
+
+
+@dataclass(frozen=True, order=True)
+class PiiSpan:
+    start: int
+    end: int
+    kind: str
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iban_ok(candidate: str) -> bool:
+    compact = candidate.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _phone_like(match: str) -> bool:
+    digits = _digits(match)
+    if not 9 <= len(digits) <= 15:
+        return False
+    separated = bool(re.search(r"\d[ .-]\d", match)) or "(" in match
+    return match.startswith(("+", "(", "0")) or separated
+
+
+def find_pii(text: str, kinds: Iterable[str]) -> list[PiiSpan]:
+    """Spans of e-mail, card, IBAN and phone numbers (rule-based), for the kinds asked for."""
+    kinds = set(kinds)
+    spans: list[PiiSpan] = []
+    if "email" in kinds:
+        spans += [PiiSpan(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    if "card" in kinds:
+        spans += [PiiSpan(m.start(), m.end(), "card") for m in _CARD.finditer(text)
+                  if 13 <= len(_digits(m.group())) <= 19 and luhn_ok(_digits(m.group()))]
+    if "iban" in kinds:
+        spans += [PiiSpan(m.start(), m.end(), "iban") for m in _IBAN.finditer(text) if iban_ok(m.group())]
+    if "phone" in kinds:
+        spans += [PiiSpan(m.start(), m.end(), "phone") for m in _PHONE.finditer(text) if _phone_like(m.group())]
+    if "person" in kinds:
+        spans += person_rule_spans(text)
+    return spans
+
+
+def person_rule_spans(text: str) -> list[PiiSpan]:
+    spans = []
+    for rule in _PERSON_RULES:
+        for match in rule.finditer(text):
+            name = match.group(1)
+            words = name.split()
+            while words and words[-1].lower() in _NOT_NAMES:
+                words.pop()
+            if words and words[0].lower() not in _NOT_NAMES:
+                start = match.start(1)
+                spans.append(PiiSpan(start, start + len(" ".join(words)), "person"))
+    return spans
+
+
+def merge_spans(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
+    """Non-overlapping spans, earliest first; where spans overlap the longer one wins."""
+    chosen: list[PiiSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if chosen and span.start < chosen[-1].end:
+            if span.end > chosen[-1].end and span.end - span.start > chosen[-1].end - chosen[-1].start:
+                chosen[-1] = span
+            continue
+        chosen.append(span)
+    return chosen
+
+
+def apply_spans(text: str, spans: list[PiiSpan], start: int = 0, end: int | None = None) -> str:
+    """text[start:end] with every (merged) span inside or overlapping it replaced by its placeholder."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    cursor = start
+    for span in spans:
+        if span.end <= start or span.start >= end:
+            continue
+        out.append(text[cursor : max(cursor, span.start)])
+        out.append(PLACEHOLDERS[span.kind])
+        cursor = max(cursor, min(span.end, end))
+    out.append(text[cursor:end])
+    return "".join(out)
