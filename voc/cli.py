@@ -26,8 +26,8 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FILE_LEVEL_REASONS = {"unreadable_file", "undecodable_file", "unsupported_format", "missing_column"}
 
-console = Console(stderr=True, highlight=False)
-stdout = Console(highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
 
 
 class UsageError(VocError):

@@ -49,7 +49,11 @@ class Strict(BaseModel):
 class ColumnMap(Strict):
     """Which input column holds each field. Every key is optional; what a kind needs is checked per source."""
 
-    id: str | None = Field(None, description="The item's id in its source. Without it, the file:line locator is the id.")
+    id: str | None = Field(
+        None,
+        description="The item's id in its source (tickets: rows sharing an id form one thread). "
+        "Without it, the file:line locator is the id and each row is an item.",
+    )
     text: str | list[str] | None = Field(
         None, description="Customer text column; a list makes one message per column (e.g. several comment questions)."
     )
@@ -110,8 +114,6 @@ class SourceConfig(Strict):
             raise ValueError("a survey source needs columns.text (the comment column)")
         if self.kind == "ticket" and cols.text is None:
             raise ValueError("a ticket source needs columns.text (the message body field)")
-        if self.kind == "ticket" and cols.messages is None and cols.id is None:
-            raise ValueError("a ticket source needs columns.id (rows sharing an id form a thread) or columns.messages")
         if self.score_type == "rating" and self.score_range is None:
             raise ValueError("score_type 'rating' needs score_range: [min, max]")
         if self.score_type is not None and cols.score is None and self.format != "qualtrics":

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from voc.config import Workspace
-from voc.schema import FEEDBACK, QUARANTINE, UNITS
+from voc.schema import FEEDBACK, QUARANTINE, UNITS, Table
 from voc.sources import Collected, read_source
 from voc.sources.files import expand
 from voc.store import Store, file_digest
@@ -74,11 +74,11 @@ def source_report(workspace: Workspace, collected: list[Collected]) -> dict:
     return report
 
 
-def publish(store: Store, run_id_time: datetime, tables: dict, manifest: dict) -> tuple[str, Path]:
+def publish(store: Store, run_id_time: datetime, tables: list[tuple[Table, pl.DataFrame]], manifest: dict) -> tuple[str, Path]:
     """Write the tables and run.json into a staging folder, then publish it as out/<run_id> and out/latest."""
     folder = store.begin(run_id_time)
     manifest = {"run_id": folder.run_id, **manifest}
-    for table, frame in tables.items():
+    for table, frame in tables:
         folder.write_table(frame, table)
     manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     folder.write_json("run.json", manifest)
@@ -107,7 +107,7 @@ def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None =
             prepared, quarantine = prepare_feedback(workspace, collected)
         manifest = {
             "started_at": started.isoformat(timespec="seconds"),
-            "mode": "full" if full else "incremental",
+            "full": full,
             "config": {"path": str(workspace.config_path), "sha256": file_digest(workspace.config_path)},
             "journey_map": workspace.journey_map.name,
             "sources": source_report(workspace, collected),
@@ -119,7 +119,7 @@ def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None =
             "timings_s": timings,
         }
         with step("publish"):
-            tables = {FEEDBACK: prepared.feedback, UNITS: prepared.units, QUARANTINE: quarantine}
+            tables = [(FEEDBACK, prepared.feedback), (UNITS, prepared.units), (QUARANTINE, quarantine)]
             run_id, path = publish(store, started, tables, manifest)
     return RunResult(run_id=run_id, path=path, manifest=manifest, timings=timings)
 

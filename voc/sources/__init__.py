@@ -47,7 +47,8 @@ class Collected:
 
 def read_source(source: SourceConfig, root: Path) -> Collected:
     """Read every file of a source. Paths in the config are relative to `root` (voc.yaml's folder)."""
-    files = expand(source.path, root)
+    index = (root / source.index).resolve() if source.index else None
+    files = [p for p in expand(source.path, root) if p.resolve() != index]
     warnings = [] if files else [f"source {source.name}: no files match {source.path!r} under {root}"]
     if source.kind == "call":
         items, rejects = _read_calls(source, root, files)
@@ -131,7 +132,7 @@ def _shown(path: Path, root: Path) -> str:
 def _read_calls(source: SourceConfig, root: Path, files: list[Path]) -> tuple[list[RawItem], list[Reject]]:
     rejects: list[Reject] = []
     by_file: dict[str, Record] = {}
-    index_path = (root / source.index).resolve() if source.index else None
+    index_path = (root / source.index).resolve() if source.index else None  # read_source leaves it out of `files`
     mapping: dict[str, str | list[str] | None] = {name: getattr(source.columns, name) for name in (*_TOP_FIELDS, "file")}
     if index_path is not None:
         table, reject = _open_table(source, root, index_path, fmt="csv")
@@ -146,8 +147,6 @@ def _read_calls(source: SourceConfig, root: Path, files: list[Path]) -> tuple[li
             by_file = {Path(name).name: r for r in table.records if (name := value_of(r.values, mapping["file"]))}
     items: list[RawItem] = []
     for path in files:
-        if index_path is not None and path.resolve() == index_path:
-            continue
         fmt = source.format if source.format != "auto" else format_of(path)
         if fmt not in TRANSCRIPT_FORMATS:
             rejects.append(Reject(_shown(path, root), "unsupported_format",

@@ -1,0 +1,65 @@
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from voc.cli import _parser, main
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_command_and_option_is_documented_in_the_readme(name):
+    assert f"voc {name}" in README
+    for action in _subcommands()[name]._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert flag in README, f"{flag} of `voc {name}` is not in README.md"
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_option_has_help_text(name):
+    for action in _subcommands()[name]._actions:
+        assert action.help, f"`voc {name}` {action.dest} has no help"
+
+
+@pytest.mark.parametrize("argv", [["serve"], ["score", "hello"], ["train"], ["report"]])
+def test_commands_not_built_yet_exit_with_usage_code(argv, capsys):
+    assert main(argv) == 2
+    assert "not built yet" in capsys.readouterr().err
+
+
+def test_init_writes_templates_and_refuses_to_overwrite(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    assert {p.name for p in (tmp_path / "ws").iterdir()} == {"voc.yaml", "journey_map.yaml"}
+    assert main(["init", str(tmp_path / "ws")]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "ws"), "--force"]) == 0
+
+
+def test_validate_lists_problems_and_exits_2_on_the_unfilled_template(tmp_path, capsys):
+    main(["init", str(tmp_path)])
+    assert main(["-q", "validate", "--config", str(tmp_path / "voc.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"voc\.yaml \[sources\.0\.path\]: no files match", err)
+
+
+def test_validate_passes_once_the_template_has_data(tmp_path, capsys):
+    main(["init", str(tmp_path)])
+    (tmp_path / "data" / "surveys").mkdir(parents=True)
+    (tmp_path / "data" / "surveys" / "a.csv").write_text(
+        "response_id,submitted_at,customer_id,nps,comment\n1,2026-09-01T10:00:00Z,C1,9,Great\n"
+    )
+    assert main(["validate", "--config", str(tmp_path / "voc.yaml")]) == 0
+    assert "is valid" in capsys.readouterr().out
+
+
+def test_missing_config_is_a_usage_error(tmp_path, capsys):
+    assert main(["run", "--config", str(tmp_path / "nope.yaml")]) == 2
+    assert "file not found" in capsys.readouterr().err
