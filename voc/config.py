@@ -157,6 +157,10 @@ class TextConfig(Strict):
     redact: list[Literal["email", "phone", "card", "iban", "person"]] = Field(
         default_factory=lambda: ["email", "phone", "card", "iban", "person"], description="PII kinds to redact."
     )
+    keep_terms: list[str] = Field(
+        default_factory=list,
+        description="Words never redacted as person names (brands, products, plans the NER model mistakes for names).",
+    )
     max_unit_chars: int = Field(1000, ge=50, description="A unit longer than this is cut at a word boundary (recorded).")
     max_item_chars: int = Field(20000, ge=200, description="Text of one message beyond this is not segmented (recorded).")
     min_unit_chars: int = Field(2, ge=1, description="Units with fewer letters or digits than this are dropped as noise.")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
+from spacy.tokens import Span
 
 from voc.config import TextConfig
 from voc.schema import FEEDBACK, UNITS
@@ -45,11 +46,12 @@ NlpLoader = Callable[[str, str, bool], Nlp]
 def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[PreparedText]:
     """Redact and split texts (already capped to max_item_chars)."""
     kinds = set(config.redact)
+    keep = {term.lower() for term in config.keep_terms}
     out = []
     for text, doc in zip(texts, nlp.pipeline.pipe(texts, batch_size=128), strict=True):
         spans = find_pii(text, kinds)
         if "person" in kinds and nlp.has_ner:
-            spans += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if e.label_ == "PERSON"]
+            spans += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e, keep)]
         spans = merge_spans(spans)
         sentences = []
         for sent in doc.sents:
@@ -58,6 +60,13 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[Prepar
                 sentences.append(_cap(unit, config.max_unit_chars))
         out.append(PreparedText(apply_spans(text, spans), sentences, Counter(s.kind for s in spans)))
     return out
+
+
+def _is_name(entity: Span, keep: set[str]) -> bool:
+    """A PERSON entity worth redacting: capitalised words (lower-case hits of the small model are mostly
+    product words) that the config does not list in `keep_terms`."""
+    words = entity.text.split()
+    return entity.label_ == "PERSON" and all(w[:1].isupper() for w in words) and entity.text.lower() not in keep
 
 
 def _cap(unit: str, limit: int) -> tuple[str, bool]:

@@ -21,13 +21,13 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,5}){1,4}(?![\w])")
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _FULL_NAME = rf"{_NAME}(?: {_NAME})?"
+# Trigger words are matched in any case, names only when capitalised.
 _PERSON_RULES = (
-    re.compile(rf"\b(?:my name is|my name's|this is|i am|i'm|it's)\s+({_FULL_NAME})", re.I),
+    re.compile(rf"\b(?i:my name is|my name's|name is|spoke to|spoke with|talked to)\s+({_FULL_NAME})"),
     re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+({_FULL_NAME})"),
-    re.compile(rf"(?:^|\n)\s*(?:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*$", re.I),
-    re.compile(rf"\b(?:spoke to|spoke with|talked to|agent|advisor|engineer)\s+({_NAME})(?= (?:and|but|who|said|told|on|at|yesterday|today)\b|[,.!?])"),
+    re.compile(rf"(?:^|\n)\s*(?i:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*$"),
 )
-# Words the name rules must not take for names ("I'm Really annoyed", "this is Brightline").
+# Words the name rules must not take for names ("spoke to Really", "Thanks, Again").
 _NOT_NAMES = {
     "really", "very", "so", "not", "still", "just", "now", "the", "a", "an", "here", "there", "sorry", "happy",
     "frustrated", "angry", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting", "done",
