@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 __all__ = ["to_plain_text"]
 
+_VOID = {"br", "img", "hr", "meta", "input", "wbr", "col", "area", "base", "link", "source"}
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "hr", "pre"}
 _SKIP = {"script", "style", "head", "title", "blockquote"}
 _HTML_HINT = re.compile(r"<\s*/?\s*(p|div|br|span|a|b|i|em|strong|ul|ol|li|table|blockquote|html|body|font)[\s>/]", re.I)
@@ -29,8 +30,10 @@ class _TextExtractor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = dict(attrs).get("class") or ""
-        if tag in _SKIP or "gmail_quote" in classes:
-            self._skip_depth += 1
+        if self._skip_depth:
+            self._skip_depth += tag not in _VOID  # nested elements inside a skipped one
+        elif tag in _SKIP or "gmail_quote" in classes:
+            self._skip_depth = 1
         elif tag in _BLOCK:
             self.parts.append("\n")
 
@@ -39,8 +42,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP and self._skip_depth:
-            self._skip_depth -= 1
+        if self._skip_depth:
+            self._skip_depth -= tag not in _VOID
         elif tag in _BLOCK:
             self.parts.append("\n")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,8 +74,9 @@ def read_table(raw: RawFile, fmt: str, encoding: str | None = None, sheet: str |
         return _jsonl_table(raw.shown, text)
     if fmt == "json":
         return _json_table(raw.shown, text)
-    rows = _csv_rows(text, "\t" if fmt == "tsv" else _sniff_delimiter(text))
-    if fmt == "qualtrics" or _is_qualtrics(text):
+    delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(text)
+    rows = _csv_rows(text, delimiter)
+    if fmt == "qualtrics" or _is_qualtrics(text, delimiter):
         return _qualtrics_table(raw.shown, rows)
     return _rows_table(raw.shown, rows, skip=0)
 
@@ -90,24 +92,26 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(first line, cells or None when unparseable, raw text) for each row; blank lines skipped."""
+    """(first line, cells or None when unparseable, raw text) for each row; blank lines skipped.
+
+    Parsing is strict: a row with a stray or unterminated quote is reported as unparseable (its first line
+    only) and reading resumes on the next line, so one bad quote cannot swallow the rows after it.
+    """
     lines = text.split("\n")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    start = 1
-    while True:
+    offset = 0  # lines consumed before the current reader started
+    while offset < len(lines):
+        reader = csv.reader(io.StringIO("\n".join(lines[offset:])), delimiter=delimiter, strict=True)
+        start = 1
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                end = reader.line_num
+                if cells and any(c.strip() for c in cells):
+                    yield offset + start, cells, "\n".join(lines[offset + start - 1 : offset + end])
+                start = end + 1
             return
         except csv.Error as exc:
-            end = reader.line_num
-            yield start, None, f"{exc}: " + "\n".join(lines[start - 1 : end])
-            start = end + 1
-            continue
-        end = reader.line_num
-        if cells and any(c.strip() for c in cells):
-            yield start, cells, "\n".join(lines[start - 1 : end])
-        start = end + 1
+            yield offset + start, None, f"{exc}: {lines[offset + start - 1]}"
+            offset += start
 
 
 def _rows_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str]], skip: int) -> Table:
@@ -135,9 +139,13 @@ def _rows_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str]], s
     return table
 
 
-def _is_qualtrics(text: str) -> bool:
-    head = text.split("\n", 6)
-    return len(head) > 2 and _QUALTRICS_MARK in head[2].replace('""', '"')
+def _is_qualtrics(text: str, delimiter: str) -> bool:
+    """A Qualtrics export: its third record (question texts may span lines) holds {"ImportId": ...} cells."""
+    try:
+        head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 3))
+    except csv.Error:
+        return False
+    return len(head) == 3 and any(cell.startswith(_QUALTRICS_MARK) for cell in head[2])
 
 
 def _qualtrics_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str]]) -> Table:

@@ -65,6 +65,7 @@ def _threads(source: SourceConfig, records: list[Record], mapping: dict) -> list
         time_column = source.columns.sent_at or source.columns.created_at
         messages = [_message(source, r.values, mapping, time_column) for r in group]
         created = [c for r in group if (c := value_of(r.values, mapping["created_at"]))]
+        created += [m.sent_at for m in messages if m.sent_at]
         items.append(
             RawItem(
                 locator=first.locator,

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 from voc.config import TextConfig
 from voc.schema import FEEDBACK, UNITS
 from voc.text.nlp import Nlp, load_nlp
-from voc.text.redact import PiiSpan, apply_spans, find_pii, merge_spans
+from voc.text.redact import PiiSpan, apply_spans, find_pii, merge_spans, person_rule_spans
 
 __all__ = ["Prepared", "PreparedText", "prepare", "prepare_texts", "redact_column"]
 
@@ -44,29 +44,39 @@ NlpLoader = Callable[[str, str, bool], Nlp]
 
 
 def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[PreparedText]:
-    """Redact and split texts (already capped to max_item_chars)."""
+    """Redact and split texts.
+
+    Pattern PII (e-mail, phone, card, IBAN) is redacted on the whole text first, so that cutting the text
+    to `max_item_chars` can never leave half of a number in clear; names are found on what remains.
+    """
     kinds = set(config.redact)
     keep = {term.lower() for term in config.keep_terms}
+    first = []
+    for text in texts:
+        spans = merge_spans(find_pii(text, kinds - {"person"}))
+        first.append((apply_spans(text, spans)[: config.max_item_chars], Counter(s.kind for s in spans)))
     out = []
-    for text, doc in zip(texts, nlp.pipeline.pipe(texts, batch_size=128), strict=True):
-        spans = find_pii(text, kinds)
-        if "person" in kinds and nlp.has_ner:
-            spans += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e, keep)]
-        spans = merge_spans(spans)
+    docs = nlp.pipeline.pipe([text for text, _ in first], batch_size=128)
+    for (text, counts), doc in zip(first, docs, strict=True):
+        names = []
+        if "person" in kinds:
+            names = person_rule_spans(text)
+            if nlp.has_ner:
+                names += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e)]
+        spans = merge_spans(s for s in names if text[s.start : s.end].lower() not in keep)
         sentences = []
         for sent in doc.sents:
             unit = _SPACE.sub(" ", apply_spans(text, spans, sent.start_char, sent.end_char)).strip()
             if unit:
                 sentences.append(_cap(unit, config.max_unit_chars))
-        out.append(PreparedText(apply_spans(text, spans), sentences, Counter(s.kind for s in spans)))
+        out.append(PreparedText(apply_spans(text, spans), sentences, counts + Counter(s.kind for s in spans)))
     return out
 
 
-def _is_name(entity: Span, keep: set[str]) -> bool:
+def _is_name(entity: Span) -> bool:
     """A PERSON entity worth redacting: capitalised words (lower-case hits of the small model are mostly
-    product words) that the config does not list in `keep_terms`."""
-    words = entity.text.split()
-    return entity.label_ == "PERSON" and all(w[:1].isupper() for w in words) and entity.text.lower() not in keep
+    product words)."""
+    return entity.label_ == "PERSON" and all(w[:1].isupper() for w in entity.text.split())
 
 
 def _cap(unit: str, limit: int) -> tuple[str, bool]:
@@ -86,7 +96,6 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         .unnest("messages")
     )
     truncated = int((messages["text"].str.len_chars() > config.max_item_chars).sum()) if messages.height else 0
-    messages = messages.with_columns(pl.col("text").str.slice(0, config.max_item_chars))
     results: dict[tuple[str, str], PreparedText] = {}
     identities = {}
     for (language,), part in messages.group_by("language", maintain_order=True):

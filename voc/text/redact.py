@@ -18,8 +18,8 @@ PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.I)
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,5}){1,4}(?![\w])")
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,6}(?![\w])")
+_NAME = r"(?:[A-Z]'|Ma?c)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _FULL_NAME = rf"{_NAME}(?: {_NAME})?"
 # Trigger words are matched in any case, names only when capitalised.
 _PERSON_RULES = (
@@ -65,6 +65,16 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def _card_span(match: re.Match[str]) -> PiiSpan | None:
+    """The longest prefix of a digit run that is a Luhn-valid card number (a CVV or count may follow it)."""
+    positions = [match.start() + i for i, ch in enumerate(match.group()) if ch.isdigit()]
+    digits = _digits(match.group())
+    for length in range(min(19, len(digits)), 12, -1):
+        if luhn_ok(digits[:length]):
+            return PiiSpan(match.start(), positions[length - 1] + 1, "card")
+    return None
+
+
 def _phone_like(match: str) -> bool:
     digits = _digits(match)
     if not 9 <= len(digits) <= 15:
@@ -80,8 +90,7 @@ def find_pii(text: str, kinds: Iterable[str]) -> list[PiiSpan]:
     if "email" in kinds:
         spans += [PiiSpan(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     if "card" in kinds:
-        spans += [PiiSpan(m.start(), m.end(), "card") for m in _CARD.finditer(text)
-                  if 13 <= len(_digits(m.group())) <= 19 and luhn_ok(_digits(m.group()))]
+        spans += [span for m in _CARD.finditer(text) if (span := _card_span(m)) is not None]
     if "iban" in kinds:
         spans += [PiiSpan(m.start(), m.end(), "iban") for m in _IBAN.finditer(text) if iban_ok(m.group())]
     if "phone" in kinds:
@@ -106,12 +115,14 @@ def person_rule_spans(text: str) -> list[PiiSpan]:
 
 
 def merge_spans(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
-    """Non-overlapping spans, earliest first; where spans overlap the longer one wins."""
+    """Non-overlapping spans, earliest first. Overlapping spans become one span covering both (so no
+    character of either is left in clear), labelled with the kind of the longer one."""
     chosen: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
         if chosen and span.start < chosen[-1].end:
-            if span.end > chosen[-1].end and span.end - span.start > chosen[-1].end - chosen[-1].start:
-                chosen[-1] = span
+            last = chosen[-1]
+            kind = span.kind if span.end - span.start > last.end - last.start else last.kind
+            chosen[-1] = PiiSpan(last.start, max(last.end, span.end), kind)
             continue
         chosen.append(span)
     return chosen
