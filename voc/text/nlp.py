@@ -8,8 +8,10 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 
 from voc.errors import ModelNotAvailableError
+from voc.text.redact import PLACEHOLDERS
 
 __all__ = ["Nlp", "load_nlp"]
 
@@ -45,8 +47,15 @@ def load_nlp(choice: str, language: str, need_ner: bool) -> Nlp:
         nlp.enable_pipe("senter")
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser"):
         nlp.add_pipe("sentencizer")
+    _keep_placeholders_whole(nlp)
     meta = nlp.meta
     return Nlp(nlp, f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}", nlp.has_pipe("ner"))
+
+
+def _keep_placeholders_whole(nlp: Language) -> None:
+    """`[EMAIL]` and the other redaction placeholders are one token, so no sentence ends inside one."""
+    for placeholder in PLACEHOLDERS.values():
+        nlp.tokenizer.add_special_case(placeholder, [{ORTH: placeholder}])
 
 
 def _installed_english() -> str | None:
@@ -56,4 +65,5 @@ def _installed_english() -> str | None:
 def _blank(language: str) -> Nlp:
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
+    _keep_placeholders_whole(nlp)
     return Nlp(nlp, f"blank:{language} + sentencizer", has_ner=False)

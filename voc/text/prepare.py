@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -23,6 +23,8 @@ from voc.text.redact import PiiSpan, apply_spans, find_pii, merge_spans, person_
 __all__ = ["Prepared", "PreparedText", "prepare", "prepare_texts", "redact_column"]
 
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_COMMON_LOWER = 3
 _SPACE = re.compile(r"\s+")
 
 
@@ -55,6 +57,7 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[Prepar
     for text in texts:
         spans = merge_spans(find_pii(text, kinds - {"person"}))
         first.append((apply_spans(text, spans)[: config.max_item_chars], Counter(s.kind for s in spans)))
+    common = _common_lowercase_words(text for text, _ in first)
     out = []
     docs = nlp.pipeline.pipe([text for text, _ in first], batch_size=128)
     for (text, counts), doc in zip(first, docs, strict=True):
@@ -62,7 +65,7 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[Prepar
         if "person" in kinds:
             names = person_rule_spans(text)
             if nlp.has_ner:
-                names += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e)]
+                names += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e, common)]
         spans = merge_spans(s for s in names if text[s.start : s.end].lower() not in keep)
         sentences = []
         for sent in doc.sents:
@@ -73,10 +76,20 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[Prepar
     return out
 
 
-def _is_name(entity: Span) -> bool:
-    """A PERSON entity worth redacting: capitalised words (lower-case hits of the small model are mostly
-    product words)."""
-    return entity.label_ == "PERSON" and all(w[:1].isupper() for w in entity.text.split())
+def _common_lowercase_words(texts: Iterable[str]) -> set[str]:
+    """Words the batch itself writes in lower case at least _COMMON_LOWER times ("felt", "wifi", "queue")."""
+    counts = Counter(w for text in texts for w in _LOWER_WORD.findall(text))
+    return {w for w, n in counts.items() if n >= _COMMON_LOWER}
+
+
+def _is_name(entity: Span, common: set[str]) -> bool:
+    """A PERSON entity worth redacting. The small English model also tags capitalised ordinary words
+    ("Felt like…", "Sneaky fee", "WIFI DOWN"): an entity is dropped when it is in lower or upper case
+    throughout, or when every word of it is one the same texts also write in lower case."""
+    words = entity.text.split()
+    if entity.label_ != "PERSON" or not all(w[:1].isupper() and not (len(w) > 1 and w.isupper()) for w in words):
+        return False
+    return not all(w.lower() in common for w in words)
 
 
 def _cap(unit: str, limit: int) -> tuple[str, bool]:
