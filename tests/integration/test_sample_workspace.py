@@ -63,6 +63,9 @@ def test_no_pii_reaches_units_or_feedback(published):
         assert not iban_ok(candidate), candidate
     assert not re.search(r"\b07\d{3} ?\d{6}\b|\+44 ?\d{2} ?\d{4} ?\d{4}", blob)
     assert not re.search(r"(?i)my name is [A-Z][a-z]+", blob)
+    names = json.loads((SAMPLE / "planted.json").read_text())["person_names"]
+    leaked = re.findall(r"(?i)\b(" + "|".join(names) + r")\b", blob)
+    assert leaked == []
 
 
 def test_agent_words_never_become_units(published):

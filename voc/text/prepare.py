@@ -18,7 +18,16 @@ from spacy.tokens import Span
 from voc.config import TextConfig
 from voc.schema import FEEDBACK, UNITS
 from voc.text.nlp import Nlp, load_nlp
-from voc.text.redact import PiiSpan, apply_spans, find_pii, merge_spans, person_rule_spans
+from voc.text.redact import (
+    ASKS_FOR_NAME,
+    NAME_ANSWER_MAX_WORDS,
+    PLACEHOLDERS,
+    PiiSpan,
+    apply_spans,
+    find_pii,
+    merge_spans,
+    person_rule_spans,
+)
 
 __all__ = ["Prepared", "PreparedText", "prepare", "prepare_texts", "redact_column"]
 
@@ -109,6 +118,10 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         .unnest("messages")
     )
     truncated = int((messages["text"].str.len_chars() > config.max_item_chars).sum()) if messages.height else 0
+    answers = _name_answer() if "person" in config.redact else pl.lit(False)
+    messages = messages.with_columns(name_answer=answers).with_columns(
+        text=pl.when("name_answer").then(pl.lit(PLACEHOLDERS["person"])).otherwise("text")
+    )
     results: dict[tuple[str, str], PreparedText] = {}
     identities = {}
     for (language,), part in messages.group_by("language", maintain_order=True):
@@ -117,7 +130,7 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         texts = part["text"].unique(maintain_order=True).to_list()
         for text, prepared in zip(texts, prepare_texts(texts, nlp, config), strict=True):
             results[(str(language), text)] = prepared
-    redactions: Counter = Counter()
+    redactions: Counter = Counter(person=int(messages["name_answer"].sum()) if messages.height else 0)
     for key in messages.select("language", "text").iter_rows():
         redactions.update(results[key].redactions)
     units = _units(feedback, messages, results, config)
@@ -125,11 +138,20 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         "nlp": identities,
         "messages": messages.height,
         "messages_truncated": truncated,
-        "redactions": dict(sorted(redactions.items())),
+        "redactions": dict(sorted((kind, n) for kind, n in redactions.items() if n)),
         "units": units.height,
         "units_capped": int(units["capped"].sum()) if units.height else 0,
     }
     return Prepared(_redacted_feedback(feedback, messages, results), units, stats)
+
+
+def _name_answer() -> pl.Expr:
+    """Customer replies to an agent asking for their name: short, and often a name in lower case that no
+    model would find ("tom hennessy"); the whole reply is redacted."""
+    previous = pl.col("role").shift(1).over("feedback_id", order_by="message_index")
+    asked = pl.col("text").shift(1).over("feedback_id", order_by="message_index").str.contains(ASKS_FOR_NAME)
+    short = pl.col("text").str.count_matches(r"\S+") <= NAME_ANSWER_MAX_WORDS
+    return ((pl.col("role") == "customer") & (previous == "agent") & asked.fill_null(False) & short).fill_null(False)
 
 
 def _redacted_feedback(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict) -> pl.DataFrame:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PLACEHOLDERS", "PiiSpan", "apply_spans", "find_pii", "luhn_ok", "iban_ok", "merge_spans", "person_rule_spans"]
+__all__ = ["ASKS_FOR_NAME", "NAME_ANSWER_MAX_WORDS", "PLACEHOLDERS", "PiiSpan", "apply_spans", "find_pii", "luhn_ok", "iban_ok", "merge_spans", "person_rule_spans"]
 
 PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban": "[IBAN]", "person": "[NAME]"}
 
@@ -23,14 +23,19 @@ _NAME = r"(?:[A-Z]'|Ma?c)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _FULL_NAME = rf"{_NAME}(?: {_NAME})?"
 # Trigger words are matched in any case, names only when capitalised.
 _PERSON_RULES = (
-    re.compile(rf"\b(?i:my name is|my name's|name is|spoke to|spoke with|talked to)\s+({_FULL_NAME})"),
+    re.compile(rf"\b(?i:my name is|my name's|name is|spoke to|spoke with|talked to|chatting with|speaking with|speaking to)\s+({_FULL_NAME})"),
     re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+({_FULL_NAME})"),
-    re.compile(rf"(?:^|\n)\s*(?i:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*$"),
+    re.compile(rf"\b({_FULL_NAME}) (?i:speaking)\b"),
+    re.compile(rf"\b(?i:i'm|i am|this is)\s+({_FULL_NAME})(?=\s*[.,!]|\s+(?i:from|at|with|here)\b)"),
+    re.compile(rf"(?:^|\n)\s*(?i:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*(?:\n|$)"),
 )
+# An agent asking who they are talking to: the customer's short reply is the name, often in lower case.
+ASKS_FOR_NAME = r"(?i)\b(?:your|full|holder'?s?)\s+(?:full\s+)?name\b|\bwho (?:am i|are we) (?:speaking|talking) (?:to|with)\b"
+NAME_ANSWER_MAX_WORDS = 8
 # Words the name rules must not take for names ("spoke to Really", "Thanks, Again").
 _NOT_NAMES = {
     "really", "very", "so", "not", "still", "just", "now", "the", "a", "an", "here", "there", "sorry", "happy",
-    "frustrated", "angry", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting", "done",
+    "frustrated", "angry", "afraid", "calling about", "writing", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting", "done",
     "fine", "ok", "okay", "sure", "again", "back", "also", "all", "ridiculous", "unacceptable", "absolutely",
 }
 
