@@ -138,6 +138,7 @@ class ModelsConfig(Strict):
     encoder: str = Field("default", description="default = the packaged all-MiniLM-L6-v2; or a sentence-transformers path or id.")
     sentiment: str = Field("default", description="default = the shipped sentiment model in models/; or a path or id.")
     frustration: str = Field("default", description="default = the shipped frustration model in models/; or a path or id.")
+    device: str = Field("auto", description="auto = CUDA (fp16) when a GPU is visible, else CPU; or cpu, cuda, cuda:1.")
 
 
 class TopicsConfig(Strict):

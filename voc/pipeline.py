@@ -2,6 +2,7 @@
 
 collect  → read every source: feedback rows (raw text) + quarantine rows, counted per source
 prepare  → redact every message, split customer messages into units (spaCy)
+embed    → one vector per unit from the encoder, through the on-disk cache (each text encoded once, ever)
 publish  → write the tables and run.json to out/<run_id>/, then switch out/latest
 """
 
@@ -17,16 +18,20 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from voc.config import Workspace
+from voc.scoring.cache import VectorCache
+from voc.scoring.embed import embed_texts
+from voc.scoring.encoder import load_encoder
 from voc.schema import FEEDBACK, QUARANTINE, UNITS, Table
 from voc.sources import Collected, read_source
 from voc.sources.files import expand
 from voc.store import Store, file_digest
 from voc.text.prepare import Prepared, prepare, redact_column
 
-__all__ = ["RunResult", "collect", "prepare_feedback", "publish", "run"]
+__all__ = ["RunResult", "collect", "embed_units", "prepare_feedback", "publish", "run"]
 
 log = logging.getLogger(__name__)
 StepCallback = Callable[[str], None]
@@ -52,6 +57,16 @@ def prepare_feedback(workspace: Workspace, collected: list[Collected]) -> tuple[
     prepared = prepare(feedback, workspace.config.text)
     quarantine = pl.concat([c.quarantine for c in collected]) if collected else QUARANTINE.empty()
     return prepared, QUARANTINE.conform(redact_column(quarantine, "raw", workspace.config.text))
+
+
+def embed_units(workspace: Workspace, store: Store, units: pl.DataFrame) -> tuple[np.ndarray, dict]:
+    """Vectors of the units (rows in units order) and what it cost: cached vs encoded."""
+    models = workspace.config.models
+    encoder = load_encoder(models.encoder, models.device)
+    cache = VectorCache(store.cache_dir / "vectors", encoder.identity)
+    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache)
+    report = {"encoder": encoder.identity, "device": encoder.device, **stats.as_dict(), "cache_warnings": cache.warnings}
+    return vectors, report
 
 
 def source_report(workspace: Workspace, collected: list[Collected]) -> dict:
@@ -105,6 +120,8 @@ def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None =
             collected = collect(workspace)
         with step("prepare"):
             prepared, quarantine = prepare_feedback(workspace, collected)
+        with step("embed"):
+            _vectors, embedding = embed_units(workspace, store, prepared.units)
         manifest = {
             "started_at": started.isoformat(timespec="seconds"),
             "full": full,
@@ -113,6 +130,7 @@ def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None =
             "sources": source_report(workspace, collected),
             "counts": {"feedback": prepared.feedback.height, "units": prepared.units.height, "quarantined": quarantine.height},
             "text": prepared.stats,
+            "vectors": embedding,
             "models": workspace.config.models.model_dump(),
             "seeds": {"topics": workspace.config.topics.seed},
             "versions": _versions(),

@@ -86,6 +86,11 @@ class Store:
     def latest(self) -> Path:
         return self.root / LATEST
 
+    @property
+    def cache_dir(self) -> Path:
+        """Caches that outlive runs (vectors); safe to delete, they are rebuilt."""
+        return self.root / ".cache"
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the workspace for one run; a second run at the same time is refused, not queued."""

@@ -81,9 +81,14 @@ def test_agent_words_never_become_units(published):
     assert len(leaked) <= len(agent_sentences) * 0.01, sorted(leaked)[:5]
 
 
-def test_second_run_publishes_identical_tables(published):
+def test_second_run_encodes_nothing_and_publishes_identical_tables(published):
     workspace = published.parent.parent
+    first_manifest = json.loads((published / "run.json").read_text())
+    assert first_manifest["vectors"]["encoded"] == first_manifest["vectors"]["distinct"] > 1000
     assert _voc("-q", "run", cwd=workspace).returncode == 0
+    second_manifest = json.loads((workspace / "out" / "latest" / "run.json").read_text())
+    assert second_manifest["vectors"]["encoded"] == 0
+    assert second_manifest["vectors"]["cached"] == first_manifest["vectors"]["distinct"]
     runs = sorted(p for p in (workspace / "out").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
     first, second = runs[-2], runs[-1]
     for name in ("units", "feedback", "quarantine"):

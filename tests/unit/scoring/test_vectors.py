@@ -1,0 +1,88 @@
+"""The vector cache and embedding through it, with a deterministic fake encoder."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from voc.scoring import cache as cache_module
+from voc.scoring.cache import VectorCache, text_key
+from voc.scoring.embed import embed_texts
+
+
+class FakeEncoder:
+    """Deterministic vectors from the text's hash; counts what it was asked to encode."""
+
+    identity = "fake@1"
+    dim = 8
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim * 4], dtype=np.uint32) for t in texts]
+        vectors = np.array(rows, dtype=np.float64) / 2**32
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_each_distinct_text_is_encoded_once_and_rows_follow_the_input(tmp_path):
+    encoder, cache = FakeEncoder(), VectorCache(tmp_path, "fake@1")
+    vectors, stats = embed_texts(["b", "a", "b"], encoder, cache)
+    assert encoder.calls == [["b", "a"]]
+    assert (stats.texts, stats.distinct, stats.encoded, stats.cached) == (3, 2, 2, 0)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors[1], FakeEncoder().encode(["a"])[0])
+
+
+def test_a_second_night_encodes_only_new_texts(tmp_path):
+    embed_texts(["a", "b"], FakeEncoder(), VectorCache(tmp_path, "fake@1"))
+    encoder = FakeEncoder()
+    vectors, stats = embed_texts(["a", "b", "c"], encoder, VectorCache(tmp_path, "fake@1"))
+    assert encoder.calls == [["c"]]
+    assert (stats.cached, stats.encoded) == (2, 1)
+    np.testing.assert_allclose(vectors, FakeEncoder().encode(["a", "b", "c"]))
+    _, again = embed_texts(["a", "b", "c"], encoder, VectorCache(tmp_path, "fake@1"))
+    assert again.encoded == 0 and len(encoder.calls) == 1
+
+
+def test_another_encoder_identity_never_reuses_the_vectors(tmp_path):
+    embed_texts(["a"], FakeEncoder(), VectorCache(tmp_path, "fake@1"))
+    assert VectorCache(tmp_path, "fake@2").lookup([text_key("a")]) == {}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_a_torn_or_corrupted_shard_is_dropped_with_a_warning_and_rebuilt(tmp_path, damage):
+    cache = VectorCache(tmp_path, "fake@1")
+    embed_texts(["a", "b"], FakeEncoder(), cache)
+    (shard,) = cache.folder.glob("*.parquet")
+    data = shard.read_bytes()
+    shard.write_bytes(data[: len(data) // 2] if damage == "truncate" else data[:-20] + bytes(20))
+    reopened = VectorCache(tmp_path, "fake@1")
+    encoder = FakeEncoder()
+    vectors, stats = embed_texts(["a", "b"], encoder, reopened)
+    assert stats.encoded == 2 and encoder.calls == [["a", "b"]]
+    assert len(reopened.warnings) == 1 and "encoded again" in reopened.warnings[0]
+    np.testing.assert_allclose(vectors, FakeEncoder().encode(["a", "b"]))
+    assert [p.stem for p in reopened.folder.glob("*.parquet")] == [cache_module._digest(shard)]  # rewritten whole
+
+
+def test_no_temporary_file_is_left_and_shards_are_compacted(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "_MAX_SHARDS", 3)
+    cache = VectorCache(tmp_path, "fake@1")
+    for night in range(5):
+        embed_texts([f"text {night}", "shared"], FakeEncoder(), cache)
+    files = list(cache.folder.iterdir())
+    assert not [f for f in files if f.name.startswith(".tmp")]
+    assert len(files) <= 3
+    found = cache.lookup([text_key(f"text {n}") for n in range(5)] + [text_key("shared")])
+    assert len(found) == 6
+
+
+def test_nothing_to_embed_loads_no_model(tmp_path):
+    class Exploding(FakeEncoder):
+        def encode(self, texts):
+            raise AssertionError("must not be called")
+
+    vectors, stats = embed_texts([], Exploding(), VectorCache(tmp_path, "fake@1"))
+    assert vectors.shape[0] == 0 and stats.texts == 0

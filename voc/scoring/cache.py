@@ -1,0 +1,114 @@
+"""On-disk cache of unit vectors, keyed by (hash of the redacted text, encoder identity).
+
+A text seen on an earlier night is never encoded again. Each run appends one shard
+`<encoder>/<sha256 of its bytes>.parquet`, written to a temporary name and renamed, so a killed run
+leaves no partial shard; a shard whose bytes no longer match its name (torn copy, disk fault) is
+detected on load, removed with a warning, and its texts are simply encoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+__all__ = ["VectorCache", "text_key"]
+
+log = logging.getLogger(__name__)
+_MAX_SHARDS = 32  # beyond this many shards, they are compacted into one
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class VectorCache:
+    root: Path
+    identity: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.root / re.sub(r"[^A-Za-z0-9._@-]+", "_", self.identity)
+
+    def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Cached vectors of the keys that have one."""
+        wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).unique()
+        found: dict[str, np.ndarray] = {}
+        for shard in self._shards():
+            rows = shard.join(wanted, on="key", how="semi")
+            if rows.height:
+                found.update(zip(rows["key"].to_list(), rows["vector"].to_numpy(), strict=True))
+        return found
+
+    def store(self, keys: list[str], vectors: np.ndarray) -> Path | None:
+        """Append one shard with these vectors (atomic); compacts when shards pile up."""
+        if not keys:
+            return None
+        frame = pl.DataFrame({"key": keys, "vector": vectors.astype(np.float32)},
+                             schema={"key": pl.String, "vector": pl.Array(pl.Float32, vectors.shape[1])})
+        path = self._write(frame)
+        if len(list(self.folder.glob("*.parquet"))) > _MAX_SHARDS:
+            self._compact()
+        return path
+
+    def _write(self, frame: pl.DataFrame) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".tmp-{os.getpid()}.parquet"
+        frame.write_parquet(tmp, compression="zstd")
+        target = self.folder / f"{_digest(tmp)}.parquet"
+        os.replace(tmp, target)
+        return target
+
+    def _shards(self) -> list[pl.DataFrame]:
+        shards = []
+        for path in sorted(self.folder.glob("*.parquet")):
+            frame = self._read_verified(path)
+            if frame is not None:
+                shards.append(frame)
+        return shards
+
+    def _read_verified(self, path: Path) -> pl.DataFrame | None:
+        problem = None
+        if _digest(path) != path.stem:
+            problem = "its content does not match its checksum (torn or corrupted write)"
+        else:
+            try:
+                frame = pl.read_parquet(path)
+                if not isinstance(frame.schema.get("vector"), pl.Array) or frame.schema.get("key") != pl.String:
+                    problem = f"it does not hold key and vector columns ({dict(frame.schema)})"
+            except (pl.exceptions.PolarsError, OSError) as exc:
+                problem = f"it cannot be read ({exc})"
+        if problem is None:
+            return frame
+        message = f"vector cache shard {path} dropped: {problem}; its texts will be encoded again"
+        log.warning(message)
+        self.warnings.append(message)
+        path.unlink(missing_ok=True)
+        return None
+
+    def _compact(self) -> None:
+        shards = self._shards()
+        if not shards:
+            return
+        merged = pl.concat(shards).unique("key", keep="first", maintain_order=True)
+        old = sorted(self.folder.glob("*.parquet"))
+        kept = self._write(merged)
+        for path in old:
+            if path != kept:
+                path.unlink(missing_ok=True)
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()[:32]
