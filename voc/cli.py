@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from voc.config import Workspace, load_workspace
@@ -189,8 +190,16 @@ def _run(args: argparse.Namespace) -> int:
     workspace: Workspace = load_workspace(args.config)
     for warning in workspace.warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}")
-    with console.status("starting", spinner="dots") as status:
-        result = run(workspace, full=args.full, on_step=lambda name: status.update(f"{name}…"))
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def show(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total or None)
+            bar.update(tasks[step], completed=done, total=total or None)
+
+        result = run(workspace, full=args.full, progress=show)
     sources = result.manifest["sources"]
     table = RichTable("source", "files", "read", "used", "quarantined", title=f"run {result.run_id}")
     for name, counts in sources.items():

@@ -29,12 +29,12 @@ from voc.schema import FEEDBACK, QUARANTINE, UNITS, Table
 from voc.sources import Collected, read_source
 from voc.sources.files import expand
 from voc.store import Store, file_digest
-from voc.text.prepare import Prepared, prepare, redact_column
+from voc.text.prepare import Prepared, distinct_texts, prepare, redact_column
 
 __all__ = ["RunResult", "collect", "embed_units", "prepare_feedback", "publish", "run"]
 
 log = logging.getLogger(__name__)
-StepCallback = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (step, units of work done so far, total; 0 when unknown)
 _VERSIONED = ("voc", "polars", "spacy", "pydantic", "pyarrow", "torch", "transformers", "sentence-transformers", "bertopic", "prefect")
 
 
@@ -51,20 +51,24 @@ def collect(workspace: Workspace) -> list[Collected]:
     return [read_source(source, workspace.root) for source in workspace.config.sources]
 
 
-def prepare_feedback(workspace: Workspace, collected: list[Collected]) -> tuple[Prepared, pl.DataFrame]:
+def prepare_feedback(
+    workspace: Workspace, collected: list[Collected], tick: Callable[[int], None] | None = None
+) -> tuple[Prepared, pl.DataFrame]:
     """Redacted feedback and units of all sources, and the quarantine of all sources (raw text redacted too)."""
     feedback = pl.concat([c.feedback for c in collected]) if collected else FEEDBACK.empty()
-    prepared = prepare(feedback, workspace.config.text)
+    prepared = prepare(feedback, workspace.config.text, tick=tick)
     quarantine = pl.concat([c.quarantine for c in collected]) if collected else QUARANTINE.empty()
     return prepared, QUARANTINE.conform(redact_column(quarantine, "raw", workspace.config.text))
 
 
-def embed_units(workspace: Workspace, store: Store, units: pl.DataFrame) -> tuple[np.ndarray, dict]:
+def embed_units(
+    workspace: Workspace, store: Store, units: pl.DataFrame, tick: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, dict]:
     """Vectors of the units (rows in units order) and what it cost: cached vs encoded."""
     models = workspace.config.models
     encoder = load_encoder(models.encoder, models.device)
     cache = VectorCache(store.cache_dir / "vectors", encoder.identity)
-    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache)
+    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache, tick)
     report = {"encoder": encoder.identity, "device": encoder.device, **stats.as_dict(), "cache_warnings": cache.warnings}
     return vectors, report
 
@@ -100,28 +104,41 @@ def publish(store: Store, run_id_time: datetime, tables: list[tuple[Table, pl.Da
     return folder.run_id, store.publish(folder)
 
 
-def run(workspace: Workspace, full: bool = False, on_step: StepCallback | None = None) -> RunResult:
-    """One nightly run, now. Holds the workspace lock; returns where the run was published."""
+def run(workspace: Workspace, full: bool = False, progress: Progress | None = None) -> RunResult:
+    """One nightly run, now. Holds the workspace lock; returns where the run was published.
+
+    `progress(step, done, total)` is called when a step starts and as its work advances."""
     store = Store(workspace.output_dir)
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
 
     @contextmanager
-    def step(name: str) -> Iterator[None]:
-        if on_step:
-            on_step(name)
+    def step(name: str, total: int = 0) -> Iterator[Callable[[int], None]]:
+        done = 0
+
+        def tick(amount: int) -> None:
+            nonlocal done
+            done += amount
+            if progress:
+                progress(name, done, total)
+
+        tick(0)
         t0 = time.perf_counter()
-        yield
+        yield tick
+        if progress:
+            progress(name, max(total, 1), max(total, 1))  # finished
         timings[name] = round(time.perf_counter() - t0, 3)
         log.info("step %s took %.1f s", name, timings[name])
 
     with store.lock():
         with step("collect"):
             collected = collect(workspace)
-        with step("prepare"):
-            prepared, quarantine = prepare_feedback(workspace, collected)
-        with step("embed"):
-            _vectors, embedding = embed_units(workspace, store, prepared.units)
+        feedback_count = sum(c.used for c in collected)
+        texts = distinct_texts(pl.concat([c.feedback for c in collected])) if feedback_count else 0
+        with step("prepare", total=texts) as tick:
+            prepared, quarantine = prepare_feedback(workspace, collected, tick)
+        with step("embed", total=prepared.units["text"].n_unique()) as tick:
+            _vectors, embedding = embed_units(workspace, store, prepared.units, tick)
         manifest = {
             "started_at": started.isoformat(timespec="seconds"),
             "full": full,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +26,27 @@ class EmbedStats:
         return self.__dict__.copy()
 
 
-def embed_texts(texts: list[str], encoder: Encoder, cache: VectorCache) -> tuple[np.ndarray, EmbedStats]:
+_CHUNK = 2048  # texts encoded (and cached) per block: bounds memory and lets progress be reported
+
+
+def embed_texts(
+    texts: list[str], encoder: Encoder, cache: VectorCache, tick: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, EmbedStats]:
     """One row per text (same order), from the cache where possible; new vectors are added to it."""
     keys = [text_key(t) for t in texts]
     first_text = dict(zip(keys, texts, strict=True))
     known = cache.lookup(list(first_text))
     missing = [k for k in first_text if k not in known]
     started = time.perf_counter()
-    if missing:
-        fresh = encoder.encode([first_text[k] for k in missing])
-        cache.store(missing, fresh)
-        known.update(zip(missing, fresh, strict=True))
+    if tick:
+        tick(len(first_text) - len(missing))
+    for start in range(0, len(missing), _CHUNK):
+        block = missing[start : start + _CHUNK]
+        fresh = encoder.encode([first_text[k] for k in block])
+        cache.store(block, fresh)
+        known.update(zip(block, fresh, strict=True))
+        if tick:
+            tick(len(block))
     elapsed = time.perf_counter() - started
     if not keys:
         return np.zeros((0, 0), dtype=np.float32), EmbedStats(0, 0, 0, 0, 0.0)

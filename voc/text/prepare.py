@@ -29,7 +29,7 @@ from voc.text.redact import (
     person_rule_spans,
 )
 
-__all__ = ["Prepared", "PreparedText", "prepare", "prepare_texts", "redact_column"]
+__all__ = ["Prepared", "PreparedText", "distinct_texts", "prepare", "prepare_texts", "redact_column"]
 
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -52,9 +52,11 @@ class Prepared:
 
 
 NlpLoader = Callable[[str, str, bool], Nlp]
+Tick = Callable[[int], None]  # called with how many more texts are done
+_TICK_EVERY = 500
 
 
-def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[PreparedText]:
+def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig, tick: Tick | None = None) -> list[PreparedText]:
     """Redact and split texts.
 
     Pattern PII (e-mail, phone, card, IBAN) is redacted on the whole text first, so that cutting the text
@@ -82,6 +84,10 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig) -> list[Prepar
             if unit:
                 sentences.append(_cap(unit, config.max_unit_chars))
         out.append(PreparedText(apply_spans(text, spans), sentences, counts + Counter(s.kind for s in spans)))
+        if tick and len(out) % _TICK_EVERY == 0:
+            tick(_TICK_EVERY)
+    if tick and len(out) % _TICK_EVERY:
+        tick(len(out) % _TICK_EVERY)
     return out
 
 
@@ -108,7 +114,12 @@ def _cap(unit: str, limit: int) -> tuple[str, bool]:
     return unit[: cut if cut > limit // 2 else limit].rstrip(), True
 
 
-def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_nlp) -> Prepared:
+def distinct_texts(feedback: pl.DataFrame) -> int:
+    """How many texts `prepare` will run through spaCy (for progress bars)."""
+    return feedback.select(pl.col("messages").list.eval(pl.element().struct.field("text")).explode().n_unique()).item()
+
+
+def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_nlp, tick: Tick | None = None) -> Prepared:
     """Redacted feedback and its customer units. Input: FEEDBACK rows with raw text."""
     messages = (
         feedback.select("feedback_id", "kind", "language", "messages")
@@ -128,7 +139,7 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         nlp = load(config.spacy_model, str(language), "person" in config.redact)
         identities[str(language)] = nlp.identity
         texts = part["text"].unique(maintain_order=True).to_list()
-        for text, prepared in zip(texts, prepare_texts(texts, nlp, config), strict=True):
+        for text, prepared in zip(texts, prepare_texts(texts, nlp, config, tick), strict=True):
             results[(str(language), text)] = prepared
     redactions: Counter = Counter(person=int(messages["name_answer"].sum()) if messages.height else 0)
     for key in messages.select("language", "text").iter_rows():
