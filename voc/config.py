@@ -6,6 +6,7 @@ the config and the map) so that `voc validate` can list them all.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,6 +98,16 @@ class SourceConfig(Strict):
         None, description="Calls: speaker-label patterns of the customer; default: every speaker who is not an agent."
     )
     first_speaker_is_agent: bool = Field(False, description="Calls: diarized transcripts with anonymous labels; the first speaker is the agent.")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                codecs.lookup(value)
+            except LookupError as exc:
+                raise ValueError(f"unknown encoding {value!r}; use e.g. utf-8, cp1252, latin-1, utf-16") from exc
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -46,6 +46,7 @@ QUARANTINE_REASONS = {
     "bad_score": "the score is not a number",
     "score_out_of_range": "the score is outside the range of its score_type",
     "empty_text": "no customer text (empty comment, or only agent messages)",
+    "unknown_speakers": "a call transcript whose speakers cannot be told apart as agent and customer",
     "duplicate": "an exact repeat of an item already read (same id, same content)",
     "duplicate_conflict": "the same id as an item already read, with different content",
 }

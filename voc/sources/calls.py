@@ -16,7 +16,7 @@ from pathlib import Path
 from voc.config import SourceConfig
 from voc.sources.files import RawFile, decode
 from voc.sources.items import RawItem, RawMessage
-from voc.sources.records import Record, clip, value_of
+from voc.sources.records import Record, as_text, clip, value_of
 
 __all__ = ["TRANSCRIPT_FORMATS", "Segment", "call_item", "parse_transcript"]
 
@@ -24,8 +24,11 @@ TRANSCRIPT_FORMATS = ("vtt", "srt", "txt", "json")
 _TIMING = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
-_LABEL = re.compile(r"^\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?([A-Za-z][\w .'()-]{0,40}?)\s*:\s+(.*)$")
-_BRACKET_LABEL = re.compile(r"^\s*\[([^\]]{1,40})\]\s*(.*)$")
+_STAMP = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s+)?"
+_LABEL = re.compile(rf"^\s*{_STAMP}([A-Za-z][\w .'()-]{{0,40}}?)\s*(?::|\s-|\s–)\s+(.*)$")
+_BRACKET_LABEL = re.compile(rf"^\s*{_STAMP}\[([^\]]{{1,40}})\]\s*(.*)$")
+_HEADING_LABEL = re.compile(r"^\s*([A-Za-z][\w .'()-]{0,40}?)\s+\d{1,2}:\d{2}(?::\d{2})?\s*$")  # Otter: "Sam  0:03"
+_ANONYMOUS = re.compile(r"(?i)^(speaker[ _-]?\w{1,3}|spk[ _-]?\d+|[a-z]|\d+|s\d+)$")
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,19 @@ def _cue_segments(text: str) -> list[Segment]:
 
 def _line_segments(lines: list[str], start: float | None = None) -> list[Segment]:
     segments: list[Segment] = []
+    heading: str | None = None  # a speaker named on a line of its own, for the lines below it
     for line in lines:
+        line = re.sub(r"^\s*[-–]\s+", "", line)  # "- [Agent] text" dialogue dashes
         if not line.strip():
+            continue
+        if match := _HEADING_LABEL.match(line):
+            heading = match.group(1).strip()
             continue
         match = _LABEL.match(line) or _BRACKET_LABEL.match(line)
         if match:
             segments.append(Segment(match.group(1).strip(), match.group(2).strip(), start))
         else:
-            segments.append(Segment(None, line.strip().lstrip("- ").strip(), start))
+            segments.append(Segment(heading, line.strip(), start))
     return segments
 
 
@@ -92,7 +100,7 @@ def _json_segments(text: str) -> list[Segment]:
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "text" in e for e in entries):
         raise TranscriptError("expected a list of {speaker, start, end, text} segments (or an object with `segments`)")
     return [
-        Segment(str(e["speaker"]) if e.get("speaker") is not None else None, str(e["text"]).strip(), _float(e.get("start")))
+        Segment(as_text(e.get("speaker")), (as_text(e.get("text")) or "").strip(), _float(e.get("start")))
         for e in entries
     ]
 
@@ -154,6 +162,21 @@ def _turns(source: SourceConfig, segments: list[Segment]) -> list[RawMessage]:
     return turns
 
 
+def _speaker_problem(source: SourceConfig, segments: list[Segment], turns: list[RawMessage]) -> tuple[str, str] | None:
+    """A call whose customer cannot be told from its agent is not used: scoring an agent as the customer
+    would be silently wrong."""
+    labels = list(dict.fromkeys(s.speaker for s in segments if s.speaker is not None))
+    decided = source.first_speaker_is_agent or source.customer_speakers is not None
+    if len(labels) > 1 and not decided and all(r.role == "customer" for r in turns):
+        anonymous = all(_ANONYMOUS.match(label) for label in labels)
+        return ("unknown_speakers", f"{len(labels)} speakers and none matches agent_speakers"
+                + (" (anonymous diarization labels)" if anonymous else "")
+                + "; set agent_speakers, customer_speakers or first_speaker_is_agent on the source")
+    if turns and not any(t.role == "customer" and t.text for t in turns):
+        return ("empty_text", "no customer turns: every speaker matched agent_speakers; set customer_speakers on the source")
+    return None
+
+
 def call_item(source: SourceConfig, raw: RawFile, fmt: str, meta: Record | None, mapping: dict) -> RawItem:
     """One call file (with its index row, if any) as a RawItem; structural problems become the item's problem."""
     text, _ = decode(raw, source.encoding)
@@ -164,13 +187,12 @@ def call_item(source: SourceConfig, raw: RawFile, fmt: str, meta: Record | None,
         segments, problem = [], ("bad_json", f"{raw.shown}: {exc}")
     values = meta.values if meta is not None else (json_metadata(text) if fmt == "json" else {})
     turns = _turns(source, segments)
-    if problem is None and turns and not any(t.role == "customer" and t.text for t in turns):
-        problem = ("empty_text", "no customer turns: every speaker matched agent_speakers; set customer_speakers on the source")
+    problem = problem or _speaker_problem(source, segments, turns)
     return RawItem(
         locator=raw.shown,
         raw=clip(text),
         messages=turns,
-        native_id=value_of(values, mapping["id"]) or Path(raw.shown).name,
+        native_id=value_of(values, mapping["id"]) or raw.shown,
         customer_id=value_of(values, mapping["customer_id"]),
         channel=value_of(values, mapping["channel"]),
         created_at=value_of(values, mapping["created_at"]),

@@ -36,9 +36,10 @@ class RawFile:
 
 
 def expand(pattern: str, root: Path) -> list[Path]:
-    """Files matching a glob (relative to root), sorted for determinism; folders are skipped."""
+    """Files matching a glob (relative to root), sorted for determinism; folders are skipped, broken links
+    kept (reading them reports the problem)."""
     full = pattern if Path(pattern).is_absolute() else str(root / pattern)
-    return sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    return sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file() or Path(p).is_symlink())
 
 
 def format_of(path: Path) -> str:
@@ -81,7 +82,7 @@ def decode(raw: RawFile, encoding: str | None = None) -> tuple[str, str]:
         candidates = [bom] if bom else ["utf-8", "cp1252", "latin-1"]
     for enc in candidates:
         try:
-            text = data.decode(enc)
+            text = _utf8_lines(data) if enc == "utf-8" else data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
         if _looks_binary(text):
@@ -92,6 +93,26 @@ def decode(raw: RawFile, encoding: str | None = None) -> tuple[str, str]:
         "undecodable_file",
         f"{raw.shown} is not text in {tried} (binary or corrupt); re-export it as UTF-8, or set `encoding` on the source",
     )
+
+
+def _utf8_lines(data: bytes) -> str:
+    """UTF-8, or UTF-8 with a few cp1252 lines (one legacy row pasted into a UTF-8 export): each line that
+    is not UTF-8 is read as cp1252. A file with no UTF-8 multi-byte text at all is left to plain cp1252."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    decoded, utf8_lines = [], 0
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8_lines += any(b > 127 for b in line)
+        except UnicodeDecodeError:
+            decoded.append(line.decode("cp1252", errors="strict"))
+    if not utf8_lines:
+        raise UnicodeDecodeError("utf-8", data, 0, 1, "no UTF-8 text: plain cp1252")
+    return "\n".join(decoded)
 
 
 def _looks_binary(text: str) -> bool:

@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ __all__ = ["TABULAR_FORMATS", "Record", "Reject", "Table", "as_text", "clip", "r
 TABULAR_FORMATS = ("csv", "tsv", "qualtrics", "jsonl", "json", "xlsx", "parquet")
 RAW_LIMIT = 500
 _QUALTRICS_MARK = '{"ImportId"'
+_SURROGATE = re.compile("[\ud800-\udfff]")
+csv.field_size_limit(2**31 - 1)  # long texts are cut later (text.max_item_chars), never rejected here
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,10 @@ class Table:
     timezones: dict[str, str] = field(default_factory=dict)  # column -> time zone declared by the file
 
     def resolve(self, name: str) -> str | None:
-        """The column a configured name refers to, or None when the file lacks it."""
+        """The column a configured name refers to, or None when the file lacks it. Records without a header
+        (JSON) may leave a field out: it reads as empty."""
         if self.columns is None:
-            return name if any(name in r.values for r in self.records) else None
+            return name
         if name in self.columns:
             return name
         return self.aliases.get(name)
@@ -98,20 +102,41 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None
     only) and reading resumes on the next line, so one bad quote cannot swallow the rows after it.
     """
     lines = text.split("\n")
-    offset = 0  # lines consumed before the current reader started
-    while offset < len(lines):
-        reader = csv.reader(io.StringIO("\n".join(lines[offset:])), delimiter=delimiter, strict=True)
+    position = 0  # index of the next line handed to the csv reader
+
+    def feed() -> Iterator[str]:
+        nonlocal position
+        while position < len(lines):
+            position += 1
+            yield lines[position - 1] + "\n"
+
+    while position < len(lines):
+        base = position  # lines before this reader started
+        reader = csv.reader(feed(), delimiter=delimiter, strict=True)
         start = 1
         try:
             for cells in reader:
                 end = reader.line_num
                 if cells and any(c.strip() for c in cells):
-                    yield offset + start, cells, "\n".join(lines[offset + start - 1 : offset + end])
+                    yield base + start, cells, "\n".join(lines[base + start - 1 : base + end])
                 start = end + 1
-            return
         except csv.Error as exc:
-            yield offset + start, None, f"{exc}: {lines[offset + start - 1]}"
-            offset += start
+            yield base + start, None, f"{exc}: {lines[base + start - 1]}"
+            position = base + start  # resume on the line after the bad row's first line
+
+
+def _header(cells: list[str]) -> list[str]:
+    """Column names: trimmed, trailing unnamed columns dropped, repeated names numbered (`comment`, `comment_1`)."""
+    names = [c.strip() for c in cells]
+    while len(names) > 1 and not names[-1]:
+        names.pop()
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        unique.append(name if count == 0 else f"{name}_{count}")
+    return unique
 
 
 def _rows_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str]], skip: int) -> Table:
@@ -122,13 +147,15 @@ def _rows_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str]], s
             if cells is None:
                 table.rejects.append(Reject(shown, "malformed_row", f"{shown}:{line}: the header row cannot be parsed", clip(raw)))
                 return table
-            header = [c.strip() for c in cells]
+            header = _header(cells)
             table.columns = header
             continue
         if skip:
             skip -= 1
             continue
         locator = f"{shown}:{line}"
+        if cells is not None and len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+            cells = cells[: len(header)]  # trailing empty cells of unnamed columns
         if cells is None or len(cells) != len(header):
             found = "unparseable" if cells is None else f"{len(cells)} fields"
             table.rejects.append(Reject(locator, "malformed_row", f"expected {len(header)} fields, found {found}", clip(raw)))
@@ -248,11 +275,16 @@ def _frame_table(raw: RawFile, frame: pl.DataFrame, header_lines: int) -> Table:
 
 
 def as_text(value: Any) -> str | None:
-    """A record value as text for the item checks: None and blanks stay None, datetimes become ISO 8601."""
+    """A record value as text for the item checks: None and blanks stay None, datetimes become ISO 8601,
+    lists of answers one per line, objects JSON; lone surrogates (from broken JSON escapes) become U+FFFD."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value if value.strip() else None
+        return _SURROGATE.sub("\ufffd", value) if value.strip() else None
+    if isinstance(value, list):
+        return as_text("\n".join(t for v in value if (t := as_text(v))))
+    if isinstance(value, dict):
+        return as_text(json.dumps(value, ensure_ascii=False))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

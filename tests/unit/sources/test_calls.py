@@ -102,7 +102,7 @@ def test_each_transcript_format_gives_merged_turns_with_roles_and_offsets(ws, na
     assert ws.quarantined(c) == []
     assert turns(c) == expected
     assert [m["role"] for m in c.feedback["messages"][0]] == [s.split()[0] for s, _, _ in expected]
-    assert c.feedback.select("native_id", "locator", "kind").row(0) == (name, f"calls/{name}", "call")
+    assert c.feedback.select("native_id", "locator", "kind").row(0) == (f"calls/{name}", f"calls/{name}", "call")
 
 
 def test_speaker_names_never_reach_the_messages(ws):
@@ -134,7 +134,7 @@ def test_an_agent_only_call_is_empty_text_and_says_how_to_fix_it(ws):
     c = ws.read(**CALLS)
     assert ws.quarantined(c) == [("calls/a.txt", "empty_text")]
     assert "customer_speakers" in c.quarantine["detail"][0]
-    assert c.feedback["native_id"].to_list() == ["b.txt"]
+    assert c.feedback["native_id"].to_list() == ["calls/b.txt"]
 
 
 def test_unlabelled_lines_before_any_speaker_are_the_customer(ws):
@@ -158,13 +158,13 @@ def test_a_broken_json_transcript_is_bad_json_and_other_calls_go_on(ws, content,
     c = ws.read(**CALLS)
     assert ws.quarantined(c) == [("calls/a.json", "bad_json")]
     assert detail in c.quarantine["detail"][0]
-    assert c.feedback["native_id"].to_list() == ["b.srt"]
+    assert c.feedback["native_id"].to_list() == ["calls/b.srt"]
 
 
 def test_json_transcript_metadata_fills_id_customer_and_date(ws):
     meta = {"call_id": "K-77", "customer": "C9", "started": "2026-09-14T10:00:00+01:00", "segments": DIARIZED}
     ws.write("calls/a.json", json.dumps(meta))
-    c = ws.read(**CALLS, columns={"id": "call_id", "customer_id": "customer", "created_at": "started"})
+    c = ws.read(**CALLS, first_speaker_is_agent=True, columns={"id": "call_id", "customer_id": "customer", "created_at": "started"})
     expected = ("K-77", "C9", datetime(2026, 9, 14, 9, tzinfo=UTC))
     assert c.feedback.select("native_id", "customer_id", "created_at").row(0) == expected
 
@@ -185,7 +185,7 @@ def test_an_index_joins_metadata_by_file_name_and_is_not_read_as_a_transcript(ws
     assert rows == [
         ("K1", "C1", datetime(2026, 9, 14, 9, tzinfo=UTC), "calls/a.vtt"),  # London summer time is UTC+1
         ("K2", "C2", datetime(2026, 9, 14, 8, 31, tzinfo=UTC), "calls/b.srt"),
-        ("c.txt", None, None, "calls/c.txt"),
+        ("calls/c.txt", None, None, "calls/c.txt"),
     ]
 
 
@@ -195,7 +195,7 @@ def test_an_index_without_the_file_column_is_missing_column_and_calls_are_read_b
     c = ws.read(**INDEXED)
     assert ws.quarantined(c) == [("calls/index.csv", "missing_column")]
     assert "recording" in c.quarantine["detail"][0]
-    assert c.feedback["native_id"].to_list() == ["a.vtt"]
+    assert c.feedback["native_id"].to_list() == ["calls/a.vtt"]
 
 
 def test_an_undecodable_transcript_drops_its_index_row_without_a_missing_file(ws):

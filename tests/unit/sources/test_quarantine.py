@@ -86,6 +86,11 @@ CASES = {
         {"calls/index.csv": "file,customer\nc1.txt,C1\ngone.srt,C2\n", "calls/c1.txt": TRANSCRIPT},
         CALLS, [("calls/index.csv:3", "missing_file")], ["My parcel never arrived."],
     ),
+    "unknown_speakers": (
+        {"calls/index.csv": "file,customer\nc1.txt,C1\n", "calls/c1.txt": TRANSCRIPT,
+         "calls/c2.json": '[{"speaker": "SPEAKER_00", "text": "How can I help?"}, {"speaker": "SPEAKER_01", "text": "Bill wrong."}]'},
+        CALLS, [("calls/c2.json", "unknown_speakers")], ["My parcel never arrived."],
+    ),
     "unsupported_format-call": (
         {"calls/index.csv": "file,customer\nc1.txt,C1\n", "calls/c1.txt": TRANSCRIPT, "calls/c2.mp3": b"ID3\x03\x00"},
         CALLS, [("calls/c2.mp3", "unsupported_format")], ["My parcel never arrived."],
