@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SAMPLE := data/sample/voc.yaml
+DEMO   := demo
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/voc validate --config $(SAMPLE)
-	$(BIN)/voc run --config $(SAMPLE)
+	$(BIN)/voc init $(DEMO) --sample --force
+	$(BIN)/voc validate --config $(DEMO)/voc.yaml
+	$(BIN)/voc run --config $(DEMO)/voc.yaml
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -35,4 +36,4 @@ sample:
 	$(PYTHON) data/sample/generate.py
 
 clean:
-	rm -rf $(VENV) data/sample/out .pytest_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache

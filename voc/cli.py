@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table as RichTable
 
 from voc.config import Workspace, load_workspace
-from voc.errors import ConfigError, Problem, VocError, WorkspaceBusyError
+from voc.errors import ConfigError, ModelNotAvailableError, Problem, VocError, WorkspaceBusyError
 
 __all__ = ["main"]
 
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = add("run", "run the nightly job once, now, and publish to the output folder", _run)
     with_config(run)
-    run.add_argument("--full", action="store_true", help="ignore caches from earlier runs and process every item again")
+    run.add_argument("--full", action="store_true", help="ignore the vector cache: encode every text again and refresh it")
 
     serve = add("serve", "keep serving the nightly run on a schedule (not built yet)", _not_built)
     with_config(serve)
@@ -135,7 +135,10 @@ def _init(args: argparse.Namespace) -> int:
     target: Path = args.dir
     if (target / "voc.yaml").exists() and not args.force:
         raise UsageError(f"{target / 'voc.yaml'} exists; use --force to overwrite it")
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the workspace folder {target}: {exc.strerror or exc}; choose another DIR") from exc
     if args.sample:
         sample = sample_workspace()
         shutil.copytree(sample, target, dirs_exist_ok=True,
@@ -160,6 +163,7 @@ def _validate(args: argparse.Namespace) -> int:
     workspace = load_workspace(args.config)
     problems = list(workspace.warnings)
     collected = collect(workspace)
+    problems += _language_problems(workspace)
     summary = RichTable("source", "kind", "files", "items", "usable", "quarantined", title="sources")
     for i, (source, c) in enumerate(zip(workspace.config.sources, collected, strict=True)):
         field = f"sources.{i}.path"
@@ -179,6 +183,19 @@ def _validate(args: argparse.Namespace) -> int:
     stdout.print(f"[green]ok[/]: {workspace.config_path} is valid; {len(workspace.journey_map.stages)} stages, "
                  f"{len(workspace.config.sources)} sources")
     return EXIT_OK
+
+
+def _language_problems(workspace: Workspace) -> list[Problem]:
+    from voc.text.nlp import load_nlp  # noqa: PLC0415
+
+    problems = []
+    text = workspace.config.text
+    for i, source in enumerate(workspace.config.sources):
+        try:
+            load_nlp(text.spacy_model, source.language, "person" in text.redact)
+        except ModelNotAvailableError as exc:
+            problems.append(Problem(str(workspace.config_path), str(exc), field=f"sources.{i}.language"))
+    return problems
 
 
 # ---------------------------------------------------------------- run

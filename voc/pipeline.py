@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from voc.config import Workspace
+from voc.errors import VocError
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import embed_texts
 from voc.scoring.encoder import load_encoder
@@ -48,7 +49,7 @@ class RunResult:
 
 def collect(workspace: Workspace) -> list[Collected]:
     """Read every source of the workspace; a source that fails as a whole never stops the others."""
-    return [read_source(source, workspace.root) for source in workspace.config.sources]
+    return [read_source(source, workspace.root, exclude=workspace.output_dir) for source in workspace.config.sources]
 
 
 def prepare_feedback(
@@ -58,17 +59,20 @@ def prepare_feedback(
     feedback = pl.concat([c.feedback for c in collected]) if collected else FEEDBACK.empty()
     prepared = prepare(feedback, workspace.config.text, tick=tick)
     quarantine = pl.concat([c.quarantine for c in collected]) if collected else QUARANTINE.empty()
-    return prepared, QUARANTINE.conform(redact_column(quarantine, "raw", workspace.config.text))
+    quarantine = redact_column(redact_column(quarantine, "raw", workspace.config.text), "detail", workspace.config.text)
+    return prepared, QUARANTINE.conform(quarantine)
 
 
 def embed_units(
-    workspace: Workspace, store: Store, units: pl.DataFrame, tick: Callable[[int], None] | None = None
+    workspace: Workspace, store: Store, units: pl.DataFrame, tick: Callable[[int], None] | None = None,
+    refresh: bool = False,
 ) -> tuple[np.ndarray, dict]:
-    """Vectors of the units (rows in units order) and what it cost: cached vs encoded."""
+    """Vectors of the units (rows in units order) and what it cost: cached vs encoded. `refresh` encodes
+    every text again (and stores the fresh vectors)."""
     models = workspace.config.models
     encoder = load_encoder(models.encoder, models.device)
     cache = VectorCache(store.cache_dir / "vectors", encoder.identity)
-    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache, tick)
+    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache, tick, refresh=refresh)
     report = {"encoder": encoder.identity, "device": encoder.device, **stats.as_dict(), "cache_warnings": cache.warnings}
     return vectors, report
 
@@ -133,12 +137,15 @@ def run(workspace: Workspace, full: bool = False, progress: Progress | None = No
     with store.lock():
         with step("collect"):
             collected = collect(workspace)
+        if not any(c.files for c in collected):
+            raise VocError(f"no source has any file (checked {', '.join(s.path for s in workspace.config.sources)} "
+                           f"under {workspace.root}); nothing was published and out/latest is unchanged")
         feedback_count = sum(c.used for c in collected)
         texts = distinct_texts(pl.concat([c.feedback for c in collected])) if feedback_count else 0
         with step("prepare", total=texts) as tick:
             prepared, quarantine = prepare_feedback(workspace, collected, tick)
         with step("embed", total=prepared.units["text"].n_unique()) as tick:
-            _vectors, embedding = embed_units(workspace, store, prepared.units, tick)
+            _vectors, embedding = embed_units(workspace, store, prepared.units, tick, refresh=full)
         manifest = {
             "started_at": started.isoformat(timespec="seconds"),
             "full": full,

@@ -94,6 +94,11 @@ class Store:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the workspace for one run; a second run at the same time is refused, not queued."""
+        if self.root.exists() and not self.root.is_dir():
+            raise VocError(f"the output folder {self.root} is a file; move it away or change `output` in voc.yaml")
+        if self.latest.exists() and not self.latest.is_symlink():
+            raise VocError(f"{self.latest} is a real folder, not the link voc keeps to the newest run; "
+                           "move it away (copy what you need from it) and run again")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             handle = (self.root / ".lock").open("a+")

@@ -30,12 +30,13 @@ _CHUNK = 2048  # texts encoded (and cached) per block: bounds memory and lets pr
 
 
 def embed_texts(
-    texts: list[str], encoder: Encoder, cache: VectorCache, tick: Callable[[int], None] | None = None
+    texts: list[str], encoder: Encoder, cache: VectorCache, tick: Callable[[int], None] | None = None,
+    refresh: bool = False,
 ) -> tuple[np.ndarray, EmbedStats]:
     """One row per text (same order), from the cache where possible; new vectors are added to it."""
     keys = [text_key(t) for t in texts]
     first_text = dict(zip(keys, texts, strict=True))
-    known = cache.lookup(list(first_text))
+    known = {} if refresh else cache.lookup(list(first_text))
     missing = [k for k in first_text if k not in known]
     started = time.perf_counter()
     if tick:

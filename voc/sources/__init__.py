@@ -45,10 +45,13 @@ class Collected:
         return self.quarantine.height
 
 
-def read_source(source: SourceConfig, root: Path) -> Collected:
-    """Read every file of a source. Paths in the config are relative to `root` (voc.yaml's folder)."""
+def read_source(source: SourceConfig, root: Path, exclude: Path | None = None) -> Collected:
+    """Read every file of a source. Paths in the config are relative to `root` (voc.yaml's folder); files
+    under `exclude` (the output folder) are never read as input."""
     index = (root / source.index).resolve() if source.index else None
-    files = [p for p in expand(source.path, root) if p.resolve() != index]
+    skip = exclude.resolve() if exclude is not None else None
+    files = [p for p in expand(source.path, root)
+             if p.resolve() != index and not (skip is not None and p.absolute().is_relative_to(skip))]
     warnings = [] if files else [f"source {source.name}: no files match {source.path!r} under {root}"]
     if source.kind == "call":
         items, rejects = _read_calls(source, root, files)

@@ -18,7 +18,7 @@ from voc.sources.records import Reject
 
 __all__ = ["RawItem", "RawMessage", "build_feedback", "parse_timestamps", "stable_id"]
 
-_ISO_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z")
+_ISO_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%a, %d %b %Y %H:%M:%S %z")
 _ISO_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _UTC = pl.Datetime("us", "UTC")
 
@@ -57,17 +57,21 @@ def parse_timestamps(value: pl.Expr, timezone: str, date_format: str | None = No
     """
     text = value.str.strip_chars().str.replace(r"(?i)z$", "+00:00")
     aware = [text.str.to_datetime(f, strict=False, time_zone="UTC") for f in _ISO_AWARE]
-    naive = [
-        text.str.to_datetime(f, strict=False)
-        .dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("UTC")
-        for f in ((date_format,) if date_format else ()) + _ISO_NAIVE
-    ]
-    epoch = pl.when(text.str.contains(r"^\d{9,10}(\.\d+)?$")).then(
-        pl.from_epoch(text.cast(pl.Float64, strict=False).mul(1e6).cast(pl.Int64), time_unit="us").dt.replace_time_zone("UTC")
-    )
+    naive = [_local_to_utc(text.str.to_datetime(f, strict=False), timezone)
+             for f in ((date_format,) if date_format else ()) + _ISO_NAIVE]
+    seconds = pl.when(text.str.contains(r"^\d{9,10}(\.\d+)?$")).then(text.cast(pl.Float64, strict=False))
+    seconds = seconds.fill_null(pl.when(text.str.contains(r"^\d{12,13}$")).then(text.cast(pl.Float64, strict=False) / 1000))
+    epoch = pl.from_epoch(seconds.mul(1e6).cast(pl.Int64), time_unit="us").dt.replace_time_zone("UTC")
     ordered = [naive[0], *aware, *naive[1:]] if date_format else [*aware, *naive]
     return pl.coalesce([*ordered, epoch]).cast(_UTC)
+
+
+def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
+    """Wall-clock times in `timezone` to UTC. A time skipped by a DST change (02:30 on the spring-forward
+    night) is read one hour later, as clocks show it; repeated times take the earlier instant."""
+    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    shifted = (naive + pl.duration(hours=1)).dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    return pl.coalesce(local, shifted).dt.convert_time_zone("UTC")
 
 
 def build_feedback(source: SourceConfig, items: list[RawItem], rejects: list[Reject]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -137,7 +141,9 @@ def _content_hash(item: RawItem) -> str:
 
 def _check(frame: pl.DataFrame, source: SourceConfig) -> pl.DataFrame:
     frame = _parse_times(frame, source)
-    frame = frame.with_columns(score=pl.col("score_raw").str.strip_chars().str.replace(",", ".").cast(pl.Float64, strict=False))
+    # "10 - Extremely likely" (Qualtrics choice text) and "4,5" (decimal comma) are numbers too
+    number = pl.col("score_raw").str.extract(r"^\s*([-+]?\d+(?:[.,]\d+)?)(?:\s*$|\s*[:(]|\s+[-–])", 1)
+    frame = frame.with_columns(score=number.str.replace(",", ".").cast(pl.Float64, strict=False))
     bounds = source.score_bounds()
     low, high = bounds if bounds else (float("-inf"), float("inf"))
     has_text = pl.col("messages").list.eval(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voc.config import SourceConfig
 from voc.sources.items import RawItem, RawMessage
+from voc.sources.markup import to_plain_text
 from voc.sources.records import Table, as_text, value_of
 
 __all__ = ["survey_items"]
@@ -16,7 +17,8 @@ def survey_items(source: SourceConfig, table: Table, mapping: dict[str, str | li
     items = []
     for record in table.records:
         values = record.values
-        messages = [RawMessage(role="customer", text=text, speaker="customer") for c in text_columns if (text := as_text(values.get(c)))]
+        messages = [RawMessage(role="customer", text=to_plain_text(text), speaker="customer")
+                    for c in text_columns if (text := as_text(values.get(c)))]
         items.append(
             RawItem(
                 locator=record.locator,

@@ -63,7 +63,13 @@ def _installed_english() -> str | None:
 
 
 def _blank(language: str) -> Nlp:
-    nlp = spacy.blank(language)
+    try:
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError) as exc:
+        raise ModelNotAvailableError(
+            f"spaCy has no usable tokenizer for language {language!r} (a source's `language`): {exc}. "
+            "Install what it names, or use a supported ISO code such as en, it, de, fr, es, nl, pt"
+        ) from exc
     nlp.add_pipe("sentencizer")
     _keep_placeholders_whole(nlp)
     return Nlp(nlp, f"blank:{language} + sentencizer", has_ner=False)

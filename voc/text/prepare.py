@@ -21,6 +21,7 @@ from voc.text.nlp import Nlp, load_nlp
 from voc.text.redact import (
     ASKS_FOR_NAME,
     NAME_ANSWER_MAX_WORDS,
+    redact_answer_lead,
     PLACEHOLDERS,
     PiiSpan,
     apply_spans,
@@ -76,7 +77,7 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig, tick: Tick | N
         if "person" in kinds:
             names = person_rule_spans(text)
             if nlp.has_ner:
-                names += [PiiSpan(e.start_char, e.end_char, "person") for e in doc.ents if _is_name(e, common)]
+                names += [_whole_name(e) for e in doc.ents if _is_name(e, common)]
         spans = merge_spans(s for s in names if text[s.start : s.end].lower() not in keep)
         sentences = []
         for sent in doc.sents:
@@ -89,6 +90,16 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig, tick: Tick | N
     if tick and len(out) % _TICK_EVERY:
         tick(len(out) % _TICK_EVERY)
     return out
+
+
+def _whole_name(entity: Span) -> PiiSpan:
+    """The entity's span, extended over up to two following capitalised words the model left out
+    ("[Jane] Doe")."""
+    doc, end = entity.doc, entity.end
+    while end < len(doc) and end - entity.end < 2 and doc[end].is_alpha and doc[end].text[:1].isupper() \
+            and not doc[end].is_sent_start and doc[end - 1].whitespace_:
+        end += 1
+    return PiiSpan(entity.start_char, doc[end - 1].idx + len(doc[end - 1].text), "person")
 
 
 def _common_lowercase_words(texts: Iterable[str]) -> set[str]:
@@ -130,14 +141,20 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
     )
     truncated = int((messages["text"].str.len_chars() > config.max_item_chars).sum()) if messages.height else 0
     answers = _name_answer() if "person" in config.redact else pl.lit(False)
+    short = pl.col("text").str.count_matches(r"\S+") <= NAME_ANSWER_MAX_WORDS
     messages = messages.with_columns(name_answer=answers).with_columns(
-        text=pl.when("name_answer").then(pl.lit(PLACEHOLDERS["person"])).otherwise("text")
+        text=pl.when(pl.col("name_answer") & short).then(pl.lit(PLACEHOLDERS["person"]))
+        # a longer reply starts with the name: a handful of rows, with a look-ahead polars regex lacks
+        .when("name_answer").then(pl.col("text").map_elements(redact_answer_lead, return_dtype=pl.String))
+        .otherwise("text")
     )
     results: dict[tuple[str, str], PreparedText] = {}
-    identities = {}
+    identities, warnings = {}, []
     for (language,), part in messages.group_by("language", maintain_order=True):
         nlp = load(config.spacy_model, str(language), "person" in config.redact)
         identities[str(language)] = nlp.identity
+        if "person" in config.redact and not nlp.has_ner:
+            warnings.append(f"language {language}: person names are found by rules only ({nlp.identity} has no NER)")
         texts = part["text"].unique(maintain_order=True).to_list()
         for text, prepared in zip(texts, prepare_texts(texts, nlp, config, tick), strict=True):
             results[(str(language), text)] = prepared
@@ -152,17 +169,17 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         "redactions": dict(sorted((kind, n) for kind, n in redactions.items() if n)),
         "units": units.height,
         "units_capped": int(units["capped"].sum()) if units.height else 0,
+        "warnings": warnings,
     }
     return Prepared(_redacted_feedback(feedback, messages, results), units, stats)
 
 
 def _name_answer() -> pl.Expr:
-    """Customer replies to an agent asking for their name: short, and often a name in lower case that no
-    model would find ("tom hennessy"); the whole reply is redacted."""
+    """Customer replies to an agent asking for their name: often a name in lower case that no model would
+    find ("tom hennessy"). A short reply is redacted whole, a longer one its leading name."""
     previous = pl.col("role").shift(1).over("feedback_id", order_by="message_index")
     asked = pl.col("text").shift(1).over("feedback_id", order_by="message_index").str.contains(ASKS_FOR_NAME)
-    short = pl.col("text").str.count_matches(r"\S+") <= NAME_ANSWER_MAX_WORDS
-    return ((pl.col("role") == "customer") & (previous == "agent") & asked.fill_null(False) & short).fill_null(False)
+    return ((pl.col("role") == "customer") & (previous == "agent") & asked.fill_null(False)).fill_null(False)
 
 
 def _redacted_feedback(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict) -> pl.DataFrame:

@@ -9,34 +9,56 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+import regex
 from dataclasses import dataclass
 
-__all__ = ["ASKS_FOR_NAME", "NAME_ANSWER_MAX_WORDS", "PLACEHOLDERS", "PiiSpan", "apply_spans", "find_pii", "luhn_ok", "iban_ok", "merge_spans", "person_rule_spans"]
+__all__ = ["ASKS_FOR_NAME", "NAME_ANSWER_MAX_WORDS", "PLACEHOLDERS", "redact_answer_lead", "PiiSpan", "apply_spans", "find_pii", "luhn_ok", "iban_ok", "merge_spans", "person_rule_spans"]
 
 PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban": "[IBAN]", "person": "[NAME]"}
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.I)
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,6}(?![\w])")
-_NAME = r"(?:[A-Z]'|Ma?c)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_FULL_NAME = rf"{_NAME}(?: {_NAME})?"
-# Trigger words are matched in any case, names only when capitalised.
+_PHONE = re.compile(r"(?<![\w+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,6}(?![\w/-])")
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_PHONE_WORDS = re.compile(r"(?i)\b(?:phone|mobile|cell|tel|telephone|number|call|ring|text|whatsapp|reach me)\b[^.\n]{0,20}$")
+# Names: a capital then lower-case letters in any script (Ó, Ž, Nguyễn), O'Neil, McDonald, double-barrelled;
+# particles inside a name (van der, de la, bin) are kept with it.
+_NAME = r"(?:\p{Lu}'|Ma?c)?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
+_FULL_NAME = rf"{_NAME}(?: (?:(?:van|von|der|den|de|del|della|di|da|dos|du|la|le|bin|al|ter)\s)*{_NAME}){{0,2}}"
+_ANY_CASE_NAME = r"[\p{L}'-]{2,}(?: [\p{L}'-]{2,})?"
+# Trigger words are matched in any case, names only when capitalised (but after "my name is" in any case).
 _PERSON_RULES = (
-    re.compile(rf"\b(?i:my name is|my name's|name is|spoke to|spoke with|talked to|chatting with|speaking with|speaking to)\s+({_FULL_NAME})"),
-    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+({_FULL_NAME})"),
-    re.compile(rf"\b({_FULL_NAME}) (?i:speaking)\b"),
-    re.compile(rf"\b(?i:i'm|i am|this is)\s+({_FULL_NAME})(?=\s*[.,!]|\s+(?i:from|at|with|here)\b)"),
-    re.compile(rf"(?:^|\n)\s*(?i:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*({_FULL_NAME})\s*(?:\n|$)"),
+    regex.compile(rf"\b(?i:my name is|my name's|name is|name:)\s+({_FULL_NAME})"),
+    regex.compile(rf"\b(?i:my name is|my name's|name:)\s+({_ANY_CASE_NAME})(?=\s*(?:$|[,.!?;]|(?i:and|but|from|here)\b))"),
+    regex.compile(rf"\b(?i:spoke to|spoke with|talked to|chatting with|speaking with|speaking to)\s+({_FULL_NAME})"),
+    regex.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+({_FULL_NAME})"),
+    regex.compile(rf"\b({_FULL_NAME}) (?i:speaking)\b"),
+    regex.compile(rf"\b(?i:i'm|i am|this is)\s+({_FULL_NAME})(?=\s*[.,!]|\s+(?i:from|at|with|here)\b)"),
+    regex.compile(rf"(?:^|\n)\s*(?i:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes),?\s*\n?\s*"
+                  rf"({_FULL_NAME})\s*[.!]?\s*(?:\n|$)"),
 )
 # An agent asking who they are talking to: the customer's short reply is the name, often in lower case.
 ASKS_FOR_NAME = r"(?i)\b(?:your|full|holder'?s?)\s+(?:full\s+)?name\b|\bwho (?:am i|are we) (?:speaking|talking) (?:to|with)\b"
 NAME_ANSWER_MAX_WORDS = 8
+_ANSWER_LEAD = regex.compile(
+    r"^\W*(?:(?:yeah|yes|yep|sure|ok|okay|hi|hello|hiya)\W+)*(?:(?:it's|it is|its|my name is|my name's|this is|i'm|i am)\s+)?"
+    r"([\p{L}'-]+(?:\s+[\p{L}'-]+){0,2}?)(?=\s*(?:$|[,.!?;]|\s(?:and|but|i|i've|i'm|from|here|speaking)\b))",
+    regex.IGNORECASE,
+)
+
+
+def redact_answer_lead(text: str) -> str:
+    """The name that opens a reply to "can I take your full name?" ("yeah it's sarah lindqvist and …")."""
+    match = _ANSWER_LEAD.match(text)
+    return text if match is None else text[: match.start(1)] + PLACEHOLDERS["person"] + text[match.end(1) :]
 # Words the name rules must not take for names ("spoke to Really", "Thanks, Again").
 _NOT_NAMES = {
     "really", "very", "so", "not", "still", "just", "now", "the", "a", "an", "here", "there", "sorry", "happy",
-    "frustrated", "angry", "afraid", "calling about", "writing", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting", "done",
-    "fine", "ok", "okay", "sure", "again", "back", "also", "all", "ridiculous", "unacceptable", "absolutely",
+    "frustrated", "angry", "afraid", "annoyed", "disappointed", "calling", "writing", "trying", "going", "getting",
+    "done", "fine", "ok", "okay", "sure", "again", "back", "also", "all", "ridiculous", "unacceptable", "absolutely",
+    "on", "in", "under", "and", "but", "is", "was", "with", "for", "to", "of", "my", "your", "their",
 }
 
 
@@ -80,12 +102,14 @@ def _card_span(match: re.Match[str]) -> PiiSpan | None:
     return None
 
 
-def _phone_like(match: str) -> bool:
+def _phone_like(match: str, before: str) -> bool:
+    """9-15 digits written as a phone number (leading + or 0, or grouped), or any such digit run right after
+    a word like "mobile" or "call"; dates and times are not phone numbers."""
     digits = _digits(match)
-    if not 9 <= len(digits) <= 15:
+    if not 9 <= len(digits) <= 15 or _DATE_LIKE.search(match):
         return False
     separated = bool(re.search(r"\d[ .-]\d", match)) or "(" in match
-    return match.startswith(("+", "(", "0")) or separated
+    return match.startswith(("+", "(", "0")) or separated or bool(_PHONE_WORDS.search(before))
 
 
 def find_pii(text: str, kinds: Iterable[str]) -> list[PiiSpan]:
@@ -99,7 +123,8 @@ def find_pii(text: str, kinds: Iterable[str]) -> list[PiiSpan]:
     if "iban" in kinds:
         spans += [PiiSpan(m.start(), m.end(), "iban") for m in _IBAN.finditer(text) if iban_ok(m.group())]
     if "phone" in kinds:
-        spans += [PiiSpan(m.start(), m.end(), "phone") for m in _PHONE.finditer(text) if _phone_like(m.group())]
+        spans += [PiiSpan(m.start(), m.end(), "phone") for m in _PHONE.finditer(text)
+                  if _phone_like(m.group(), text[max(0, m.start() - 40) : m.start()])]
     if "person" in kinds:
         spans += person_rule_spans(text)
     return spans

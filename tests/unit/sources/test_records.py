@@ -104,11 +104,22 @@ def test_a_row_is_located_at_its_first_physical_line(ws, body, locators):
     assert c.feedback["locator"].to_list() == [f"surveys/a.csv:{n}" for n in locators]
 
 
-def test_header_names_are_trimmed_and_values_kept_as_written(ws):
-    ws.write("surveys/a.csv", " id , at ,score, comment \n007,2026-09-14,9,  padded text  \n")
+def test_header_names_are_trimmed_ids_kept_as_written_and_comments_tidied(ws):
+    ws.write("surveys/a.csv", " id , at ,score, comment \n007,2026-09-14,9,  padded <b>text</b> &amp; more \n")
     c = ws.survey()
     assert c.feedback["native_id"].to_list() == ["007"]  # ids stay text: no lost leading zeros
-    assert ws.texts(c) == ["  padded text  "]
+    assert ws.texts(c) == ["padded text & more"]
+
+
+@pytest.mark.parametrize(("score", "expected"), [("10 - Extremely likely", 10.0), ("0 - Not at all likely", 0.0), ("7", 7.0)])
+def test_qualtrics_choice_text_scores_are_read_as_their_number(ws, score, expected):
+    ws.write("surveys/a.csv", f"id,at,score,comment\n1,2026-09-14,{score},Good\n")
+    assert ws.survey().feedback["score"].to_list() == [expected]
+
+
+def test_a_date_in_the_score_column_is_not_a_score(ws):
+    ws.write("surveys/a.csv", "id,at,score,comment\n1,2026-09-14,2026-09-01,Good\n")
+    assert ws.quarantined(ws.survey()) == [("surveys/a.csv:2", "bad_score")]
 
 
 def test_a_decimal_comma_score_is_read(ws):
