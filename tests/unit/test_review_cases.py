@@ -139,3 +139,17 @@ def test_quarantine_detail_is_redacted(tmp_path):
     assert main(["-q", "run", "--config", str(tmp_path / "voc.yaml")]) == 0
     quarantine = pl.read_parquet(tmp_path / "out" / "latest" / "quarantine.parquet")
     assert "jane@example.com" not in quarantine["detail"][0] and "[EMAIL]" in quarantine["detail"][0]
+
+
+def test_qualtrics_respondent_names_and_ip_never_leave_the_reader(tmp_path):
+    header = ["ResponseId", "RecipientLastName", "IPAddress", "Q1", "Q2"]
+    questions = ["Response ID", "Recipient Last Name", "IP Address", "Score?", "Why?"]
+    imports = ['"{""ImportId"":""_recordId""}"', '"{""ImportId"":""recipientLastName""}"', '"{""ImportId"":""ipAddress""}"',
+               '"{""ImportId"":""QID1""}"', '"{""ImportId"":""QID2_TEXT""}"']
+    rows = ["R_1,Kowalczyk,203.0.113.9,9,Great", "R_2,Lindqvist,203.0.113.10,eleven,Bad score"]
+    (tmp_path / "q.csv").write_text("\n".join([",".join(header), ",".join(questions), ",".join(imports), *rows]) + "\n")
+    source = SourceConfig(name="q", kind="survey", path="q.csv", format="qualtrics", score_type="nps", columns={"score": "Q1"})
+    c = read_source(source, tmp_path)
+    assert c.used == 1 and c.quarantined == 1
+    everything = str(c.feedback.to_dicts()) + str(c.quarantine.to_dicts())
+    assert "Kowalczyk" not in everything and "Lindqvist" not in everything and "203.0.113" not in everything

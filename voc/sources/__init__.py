@@ -66,9 +66,8 @@ def read_source(source: SourceConfig, root: Path, exclude: Path | None = None) -
 
 
 def _read_tables(source: SourceConfig, root: Path, files: list[Path]) -> tuple[list[RawItem], list[Reject]]:
-    items: list[RawItem] = []
     rejects: list[Reject] = []
-    to_items = survey_items if source.kind == "survey" else ticket_items
+    parts: list[tuple[Table, dict[str, str | list[str] | None]]] = []
     for path in files:
         table, reject = _open_table(source, root, path)
         if reject is not None:
@@ -79,8 +78,10 @@ def _read_tables(source: SourceConfig, root: Path, files: list[Path]) -> tuple[l
             rejects.append(_missing_columns(source, table, path, root, missing))
             continue
         rejects.extend(table.rejects)
-        items.extend(to_items(source, table, mapping))
-    return items, rejects
+        parts.append((table, mapping))
+    if source.kind == "ticket":
+        return ticket_items(source, parts), rejects
+    return [item for table, mapping in parts for item in survey_items(source, table, mapping)], rejects
 
 
 def _open_table(source: SourceConfig, root: Path, path: Path, fmt: str | None = None) -> tuple[Table, Reject | None]:

@@ -25,6 +25,8 @@ __all__ = ["TABULAR_FORMATS", "Record", "Reject", "Table", "as_text", "clip", "r
 TABULAR_FORMATS = ("csv", "tsv", "qualtrics", "jsonl", "json", "xlsx", "parquet")
 RAW_LIMIT = 500
 _QUALTRICS_MARK = '{"ImportId"'
+_QUALTRICS_PRIVATE = {"recipientFirstName", "recipientLastName", "recipientEmail", "ipAddress", "locationLatitude",
+                      "locationLongitude"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 csv.field_size_limit(2**31 - 1)  # long texts are cut later (text.max_item_chars), never rejected here
 
@@ -199,6 +201,11 @@ def _qualtrics_table(shown: str, rows: Iterator[tuple[int, list[str] | None, str
         defaults["score"] = nps[0]
     table.defaults = defaults
     table.timezones = {c: str(m["timeZone"]) for c, m in meta.items() if m.get("timeZone")}
+    private = {c for c, m in meta.items() if m.get("ImportId") in _QUALTRICS_PRIVATE}
+    if private:  # respondent names, e-mail, IP and location never travel further, not even to quarantine
+        table.records = [Record(r.locator, kept, clip(json.dumps(kept, ensure_ascii=False)))
+                         for r in table.records if (kept := {k: v for k, v in r.values.items() if k not in private})]
+        table.rejects = [Reject(r.locator, r.reason, r.detail, None) for r in table.rejects]
     return table
 
 

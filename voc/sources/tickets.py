@@ -14,10 +14,17 @@ from voc.sources.records import Record, Table, as_text, clip, value_of
 __all__ = ["ticket_items"]
 
 
-def ticket_items(source: SourceConfig, table: Table, mapping: dict[str, str | list[str] | None]) -> list[RawItem]:
+Mapping = dict[str, str | list[str] | None]
+
+
+def ticket_items(source: SourceConfig, parts: list[tuple[Table, Mapping]]) -> list[RawItem]:
+    """Items of all files of a source. Rows of one thread may be spread over several files (a chat that
+    crosses midnight, monthly exports): they are grouped by id across files, in file order."""
     if source.columns.messages:
-        return [_nested_item(source, record, mapping) for record in table.records]
-    return _threads(source, table.records, mapping)
+        return [_nested_item(source, record, mapping) for table, mapping in parts for record in table.records]
+    if not parts:
+        return []
+    return _threads(source, [record for table, _ in parts for record in table.records], parts[0][1])
 
 
 def _role(source: SourceConfig, author: str | None) -> str:

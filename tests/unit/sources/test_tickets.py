@@ -117,12 +117,12 @@ def test_flat_rows_sharing_an_id_form_one_thread_in_file_order(ws):
     assert c.read == 2  # threads, not rows
 
 
-def test_flat_threads_in_two_files_with_the_same_id_are_a_conflict_not_a_merge(ws):
+def test_a_flat_thread_spread_over_two_files_is_one_thread(ws):
     ws.write("tickets/a.csv", "ticket,author,body,at\nT1,customer,First file,2026-09-14\n")
     ws.write("tickets/b.csv", "ticket,author,body,at\nT1,customer,Second file,2026-09-15\n")
     c = ws.read(**FLAT)
-    assert [t for thread in roles_and_texts(c) for _, t in thread] == ["First file"]
-    assert ws.quarantined(c) == [("tickets/b.csv:2", "duplicate_conflict")]
+    assert [t for thread in roles_and_texts(c) for _, t in thread] == ["First file", "Second file"]
+    assert ws.quarantined(c) == [] and c.read == 1
 
 
 def test_a_flat_thread_created_at_falls_back_to_its_first_message_time(ws):
