@@ -1,4 +1,4 @@
-"""The nightly steps as plain functions, in order. flows/ wraps each as a Prefect task; `run` chains them.
+"""The nightly steps as plain functions, in order; `run` chains them under the workspace lock.
 
 collect  → read every source: feedback rows (raw text) + quarantine rows, counted per source
 prepare  → redact every message, split customer messages into units (spaCy)
