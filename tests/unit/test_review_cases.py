@@ -153,3 +153,14 @@ def test_qualtrics_respondent_names_and_ip_never_leave_the_reader(tmp_path):
     assert c.used == 1 and c.quarantined == 1
     everything = str(c.feedback.to_dicts()) + str(c.quarantine.to_dicts())
     assert "Kowalczyk" not in everything and "Lindqvist" not in everything and "203.0.113" not in everything
+
+
+def test_xlsx_locators_are_spreadsheet_rows_even_after_blank_rows(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["id", "comment"], [1, "first"], [None, None], [3, "third"]):
+        sheet.append(row)
+    book.save(tmp_path / "a.xlsx")
+    c = read_source(SourceConfig(name="s", kind="survey", path="a.xlsx", columns={"id": "id", "text": "comment"}), tmp_path)
+    assert c.feedback["locator"].to_list() == ["a.xlsx:2", "a.xlsx:4"] and c.read == 2

@@ -184,9 +184,13 @@ def _parse_times(frame: pl.DataFrame, source: SourceConfig) -> pl.DataFrame:
                 field("offset_s"),
                 field("text"),
             )
+        ).list.eval(  # a thread in time order (rows of an export may not be); untimed messages keep their place
+            pl.element().sort_by(pl.element().struct.field("sent_at"), nulls_last=True, maintain_order=True)
         )
         created = parse_timestamps(pl.col("created_raw"), str(timezone), source.date_format)
-        parts.append(part.with_columns(created_at=created, messages=messages))
+        first_sent = pl.col("messages").list.eval(pl.element().struct.field("sent_at").min()).list.first()
+        parts.append(part.with_columns(messages=messages).with_columns(
+            created_at=pl.when(pl.col("created_raw").is_null()).then(first_sent).otherwise(created)))
     if not parts:
         return frame.with_columns(created_at=pl.lit(None, dtype=_UTC), messages=pl.lit([], dtype=FEEDBACK.schema["messages"]))
     return pl.concat(parts).sort("order")

@@ -265,7 +265,7 @@ def _json_table(shown: str, text: str) -> Table:
 def _binary_table(raw: RawFile, fmt: str, sheet: str | None) -> Table:
     try:
         if fmt == "xlsx":
-            frame = pl.read_excel(io.BytesIO(raw.data), sheet_name=sheet, infer_schema_length=0)
+            frame = pl.read_excel(io.BytesIO(raw.data), sheet_name=sheet, infer_schema_length=0, drop_empty_rows=False)
         else:
             frame = pl.read_parquet(io.BytesIO(raw.data))
     except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as exc:
@@ -276,6 +276,8 @@ def _binary_table(raw: RawFile, fmt: str, sheet: str | None) -> Table:
 def _frame_table(raw: RawFile, frame: pl.DataFrame, header_lines: int) -> Table:
     table = Table(columns=list(frame.columns))
     for i, row in enumerate(frame.iter_rows(named=True)):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+            continue  # a blank spreadsheet row: no item (its number still counts for the locators below)
         locator = f"{raw.shown}:{i + 1 + header_lines}"
         table.records.append(Record(locator, row, clip(json.dumps(row, ensure_ascii=False, default=str))))
     return table

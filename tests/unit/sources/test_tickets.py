@@ -13,7 +13,7 @@ THREAD = [
     {"from": "Customer", "at": "2026-09-14T08:00:00Z",
      "body": "<p>My router is <b>dead</b>.</p><blockquote>Earlier: have you tried turning it off?</blockquote>"},
     {"from": "agent_42", "at": "2026-09-14T09:00:00Z", "body": "<div>Sorry! We will send a new one.</div>"},
-    {"from": "end-user", "at": "2026-09-14T10:00:00+02:00",
+    {"from": "end-user", "at": "2026-09-14T12:00:00+02:00",
      "body": "Thanks, still waiting.\n\nOn Mon, 14 Sep 2026 at 09:00, Support <help@shop.example> wrote:\n"
              "> Sorry! We will send a new one."},
 ]
@@ -44,7 +44,7 @@ def test_a_nested_thread_keeps_roles_order_and_plain_text_without_quotes(ws, nam
     ]]
     messages = c.feedback["messages"][0]
     assert [m["speaker"] for m in messages] == ["customer", "agent", "customer"]  # never the author value
-    assert [m["sent_at"] for m in messages] == [datetime(2026, 9, 14, h, tzinfo=UTC) for h in (8, 9, 8)]
+    assert [m["sent_at"] for m in messages] == [datetime(2026, 9, 14, h, tzinfo=UTC) for h in (8, 9, 10)]
     assert c.feedback.select("native_id", "customer_id", "kind").row(0) == ("T1", "C1", "ticket")
 
 
@@ -142,3 +142,10 @@ def test_flat_rows_without_an_id_are_each_their_own_ticket(ws):
     ws.write("tickets/t.csv", "author,body\ncustomer,First\ncustomer,Second\n")
     c = ws.read(kind="ticket", path="tickets/*", columns={"author": "author", "text": "body"})
     assert c.feedback["native_id"].to_list() == ["tickets/t.csv:2", "tickets/t.csv:3"]
+
+
+def test_rows_of_a_thread_exported_out_of_order_are_put_in_time_order(ws):
+    ws.write("tickets/t.csv", "ticket,author,body,at\nT1,agent,Sorry to hear that.,2026-09-14T09:00:00Z\n"
+             "T1,customer,My router is dead.,2026-09-14T08:00:00Z\n")
+    c = ws.read(**FLAT)
+    assert roles_and_texts(c) == [[("customer", "My router is dead."), ("agent", "Sorry to hear that.")]]
