@@ -285,10 +285,11 @@ def load_workspace(config_path: str | Path) -> Workspace:
     config_path = Path(config_path).resolve()
     problems: list[Problem] = []
     config = _load_model(config_path, VocConfig, problems, fix_hint=_CONFIG_FIX)
+    # the map is checked even when voc.yaml has errors, so that one `voc validate` lists both
+    map_name = config.journey_map if config is not None else _raw_map_name(config_path)
     journey_map = None
-    if config is not None:
-        map_path = (config_path.parent / config.journey_map).resolve()
-        journey_map = _load_model(map_path, JourneyMap, problems, fix_hint=_MAP_FIX)
+    if map_name is not None:
+        journey_map = _load_model((config_path.parent / map_name).resolve(), JourneyMap, problems, fix_hint=_MAP_FIX)
     if config is None or journey_map is None:
         raise ConfigError(problems)
     problems += _cross_check(config_path, config, journey_map)
@@ -298,6 +299,18 @@ def load_workspace(config_path: str | Path) -> Workspace:
     return Workspace(
         root=config_path.parent, config_path=config_path, config=config, journey_map=journey_map, warnings=tuple(problems)
     )
+
+
+def _raw_map_name(config_path: Path) -> str | None:
+    """`journey_map` of a voc.yaml that failed validation, if it can still be read."""
+    try:
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    name = data.get("journey_map", VocConfig.model_fields["journey_map"].default)
+    return name if isinstance(name, str) else None
 
 
 _CONFIG_FIX = "see the voc.yaml reference in README.md; `voc init DIR` writes a commented example"

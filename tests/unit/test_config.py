@@ -104,3 +104,10 @@ def test_duplicate_source_names_and_missing_files(tmp_path):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     problems = _problems(_write(tmp_path, CONFIG + "  - name: [unclosed\n"))
     assert problems[0].line is not None and "YAML" in problems[0].message
+
+
+def test_map_problems_are_listed_together_with_config_problems(tmp_path):
+    config = CONFIG.replace("kind: survey", "kind: survy")
+    journey = MAP.replace("name: Join,", "name: Join, colour: red,")
+    files = {p.file.rsplit("/", 1)[-1] for p in _problems(_write(tmp_path, config, journey))}
+    assert files == {"voc.yaml", "map.yaml"}
