@@ -47,7 +47,6 @@ def _nested_item(source: SourceConfig, record: Record, mapping: dict) -> RawItem
         problem = ("bad_json", f"field {source.columns.messages!r} is not a list of message objects")
         thread = []
     messages = [_message(source, entry, mapping, source.columns.sent_at) for entry in thread]
-    created = value_of(record.values, mapping["created_at"]) or next((m.sent_at for m in messages if m.sent_at), None)
     return RawItem(
         locator=record.locator,
         raw=record.raw,
@@ -55,7 +54,7 @@ def _nested_item(source: SourceConfig, record: Record, mapping: dict) -> RawItem
         native_id=value_of(record.values, mapping["id"]),
         customer_id=value_of(record.values, mapping["customer_id"]),
         channel=value_of(record.values, mapping["channel"]),
-        created_at=created,
+        created_at=value_of(record.values, mapping["created_at"]),  # else the earliest message time (items)
         score=value_of(record.values, mapping["score"]),
         problem=problem,
     )
@@ -72,7 +71,6 @@ def _threads(source: SourceConfig, records: list[Record], mapping: dict) -> list
         time_column = source.columns.sent_at or source.columns.created_at
         messages = [_message(source, r.values, mapping, time_column) for r in group]
         created = [c for r in group if (c := value_of(r.values, mapping["created_at"]))]
-        created += [m.sent_at for m in messages if m.sent_at]
         items.append(
             RawItem(
                 locator=first.locator,
@@ -81,7 +79,7 @@ def _threads(source: SourceConfig, records: list[Record], mapping: dict) -> list
                 native_id=key,
                 customer_id=next((c for r in group if (c := value_of(r.values, mapping["customer_id"]))), None),
                 channel=value_of(first.values, mapping["channel"]),
-                created_at=created[0] if created else None,
+                created_at=min(created) if created else None,  # rows may be out of order; an unparseable one is bad_date
                 score=next((s for r in group if (s := value_of(r.values, mapping["score"]))), None),
             )
         )
