@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test test-fast sample clean
+.PHONY: setup demo test test-fast sample train bench clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,16 @@ test-fast: setup
 
 sample:
 	$(PYTHON) data/sample/generate.py
+
+DATA ?= ../shared/data
+
+train: setup   # rebuild models/affect from the public datasets (about 30 min on 2 CPU cores)
+	$(BIN)/voc train --data $(DATA) --output models/affect
+
+bench: setup   # throughput, aggregation and adaptation figures into bench/results/
+	$(BIN)/python bench/score.py
+	$(BIN)/python bench/aggregation.py --data $(DATA)
+	$(BIN)/python bench/adaptation.py --data $(DATA)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

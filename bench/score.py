@@ -1,4 +1,6 @@
-"""Encoding throughput on 10,000 real texts: sentence-transformers alone, and voc's embed step (cold, warm).
+"""Scoring throughput on 10,000 real texts: the encoder alone (sentence-transformers), and voc's whole
+scoring step (vectors for topics + sentiment + frustration, one shared pass) cold and warm; plus the
+drift and speed of bf16 weights.
 
     .venv/bin/python bench/score.py [--texts 10000] [--device auto] [--out bench/results/score.json]
 
@@ -19,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from voc.config import ModelsConfig
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import embed_texts
-from voc.scoring.encoder import load_encoder
+from voc.scoring.scorer import Scorer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -43,6 +46,23 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+def bf16_trial(encoder, texts: list[str]) -> dict:  # noqa: ANN001
+    """Speed and drift of the encoder with bf16 weights against fp32, on the same texts."""
+    import torch  # noqa: PLC0415
+
+    fp32_s, fp32 = timed(lambda: encoder.encode(texts))
+    model = encoder.model
+    model.to(torch.bfloat16)
+    try:
+        bf16_s, bf16 = timed(lambda: encoder.encode(texts))
+    finally:
+        model.to(torch.float32)
+    cosine = (fp32 * bf16).sum(axis=1) / np.linalg.norm(bf16, axis=1)
+    return {"texts": len(texts), "fp32_texts_per_s": round(len(texts) / fp32_s, 1),
+            "bf16_texts_per_s": round(len(texts) / bf16_s, 1), "mean_cosine": round(float(cosine.mean()), 5),
+            "min_cosine": round(float(cosine.min()), 5)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=int, default=10_000, help="how many distinct real texts (default 10000)")
@@ -50,23 +70,29 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "score.json")
     args = parser.parse_args()
     texts = real_texts(args.texts)
-    encoder = load_encoder("default", args.device)
+    scorer = Scorer(ModelsConfig(device=args.device))
+    encoder = scorer.encoder
     encoder.encode(texts[:64])  # load weights and warm up outside the timings
+    scorer.run(texts[:64], vectors=True, scores=True)
     raw_s, raw = timed(lambda: encoder.encode(texts))
     with tempfile.TemporaryDirectory() as folder:
-        cache = VectorCache(Path(folder), encoder.identity)
-        cold_s, (cold, _) = timed(lambda: embed_texts(texts, encoder, cache))
-        warm_s, (warm, stats) = timed(lambda: embed_texts(texts, encoder, VectorCache(Path(folder), encoder.identity)))
-    assert stats.encoded == 0 and np.allclose(cold, raw, atol=1e-5) and np.allclose(warm, raw, atol=1e-5)
+        def step():  # noqa: ANN202
+            return embed_texts(texts, scorer, VectorCache(Path(folder) / "v", scorer.vector_identity),
+                               VectorCache(Path(folder) / "s", scorer.score_identity))
+        cold_s, (cold, scores, _) = timed(step)
+        warm_s, (warm, _, stats) = timed(step)
+    assert stats.encoded == 0 and scores.shape == (len(texts), 4)
+    cosine = (cold * raw).sum(axis=1)
     figures = {
         "texts": len(texts),
         "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
-        "encoder": encoder.identity,
-        "device": encoder.device,
+        **scorer.describe(),
         "raw_encode_texts_per_s": round(len(texts) / raw_s, 1),
-        "embed_cold_texts_per_s": round(len(texts) / cold_s, 1),
-        "embed_warm_texts_per_s": round(len(texts) / warm_s, 1),
-        "embed_cold_vs_raw": round(cold_s / raw_s, 3),
+        "scoring_step_cold_texts_per_s": round(len(texts) / cold_s, 1),
+        "scoring_step_warm_texts_per_s": round(len(texts) / warm_s, 1),
+        "scoring_step_cold_vs_raw_encode": round(cold_s / raw_s, 3),
+        "vectors_min_cosine_to_raw": round(float(cosine.min()), 6),
+        "bf16": bf16_trial(encoder, texts[:2000]),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ import argparse
 import logging
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -71,14 +72,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default: "0 2 * * *")')
     serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default: UTC)")
 
-    score = add("score", "score texts for sentiment and frustration (not built yet)", _not_built)
+    score = add("score", "score texts for sentiment and frustration (JSON lines, or a csv/parquet file)", _score)
     score.add_argument("texts", nargs="*", metavar="TEXT", help="texts to score")
-    score.add_argument("--input", type=Path, metavar="FILE", help="csv or parquet file of texts")
+    score.add_argument("--input", type=Path, metavar="FILE", help="csv, tsv, jsonl or parquet file of texts")
     score.add_argument("--text-column", default="text", metavar="COL", help="column of --input holding the text")
-    score.add_argument("--output", type=Path, metavar="FILE", help="write csv or parquet here instead of JSON lines")
+    score.add_argument("--output", type=Path, metavar="FILE",
+                       help="write csv or parquet here (the input's columns plus the scores) instead of JSON lines")
+    score.add_argument("-c", "--config", default=None, metavar="FILE",
+                       help="take models: from this voc.yaml (default: voc.yaml in the current folder if there is one)")
 
-    train = add("train", "retrain the shipped models, or adapt them to labelled examples (not built yet)", _not_built)
-    train.add_argument("--labels", type=Path, metavar="FILE", help="csv with text and label columns")
+    train = add("train", "retrain the shipped models from the public datasets, or adapt them to labelled examples",
+                _train)
+    train.add_argument("--labels", type=Path, metavar="FILE",
+                       help="adapt instead: csv/parquet with a text column and sentiment and/or frustration labels")
+    train.add_argument("--text-column", default="text", metavar="COL", help="column of --labels holding the text")
+    train.add_argument("--base", type=Path, metavar="DIR", help="model to adapt (default: the shipped model)")
+    train.add_argument("--data", type=Path, default=Path("../shared/data"), metavar="DIR",
+                       help="folder of the public datasets for retraining (default: ../shared/data)")
+    train.add_argument("--output", type=Path, metavar="DIR",
+                       help="where to write the model (default: models/affect to retrain, models/adapted to adapt)")
+    train.add_argument("--epochs", type=int, metavar="N", help="training epochs (default: 3 to retrain, 10 to adapt)")
+    train.add_argument("--limit", type=int, metavar="N", help="retrain on at most N rows per set and split (a quick check)")
+    train.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
 
     report = add("report", "rebuild the HTML report of the latest run (not built yet)", _not_built)
     with_config(report)
@@ -201,13 +216,10 @@ def _language_problems(workspace: Workspace) -> list[Problem]:
 # ---------------------------------------------------------------- run
 
 
-def _run(args: argparse.Namespace) -> int:
-    from voc.pipeline import run  # noqa: PLC0415
-
-    workspace: Workspace = load_workspace(args.config)
-    for warning in workspace.warnings:
-        console.print(f"[yellow]warning:[/] {escape(str(warning))}")
-    with Progress(SpinnerColumn(), TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress display; yields `show(step, done, total)` (total 0 = unknown)."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -216,6 +228,16 @@ def _run(args: argparse.Namespace) -> int:
                 tasks[step] = bar.add_task(step, total=total or None)
             bar.update(tasks[step], completed=done, total=total or None)
 
+        yield show
+
+
+def _run(args: argparse.Namespace) -> int:
+    from voc.pipeline import run  # noqa: PLC0415
+
+    workspace: Workspace = load_workspace(args.config)
+    for warning in workspace.warnings:
+        console.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    with _progress() as show:
         result = run(workspace, full=args.full, progress=show)
     sources = result.manifest["sources"]
     table = RichTable("source", "files", "read", "used", "quarantined", title=f"run {result.run_id}")
@@ -229,6 +251,107 @@ def _run(args: argparse.Namespace) -> int:
     counts = result.manifest["counts"]
     stdout.print(f"published {result.path} ({counts['units']} units from {counts['feedback']} items, "
                  f"{counts['quarantined']} quarantined) in {sum(result.timings.values()):.1f} s")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- score
+
+
+def _score(args: argparse.Namespace) -> int:
+    from voc.scoring.adhoc import OUTPUT_COLUMNS, score_texts  # noqa: PLC0415
+
+    if bool(args.texts) == bool(args.input):
+        raise UsageError("give texts to score, or --input FILE (not both)")
+    models, root = _models_config(args.config)
+    if args.input:
+        frame = _read_table(args.input)
+        if args.text_column not in frame.columns:
+            raise UsageError(f"{args.input} has no column {args.text_column!r} (columns: {', '.join(frame.columns)}); "
+                             "name the text column with --text-column")
+        texts = frame[args.text_column].cast(pl.String).to_list()
+    else:
+        frame, texts = pl.DataFrame({"text": args.texts}), list(args.texts)
+    replaced = [c for c in OUTPUT_COLUMNS if c in frame.columns]
+    if replaced:
+        console.print(f"[yellow]warning:[/] the input's columns {replaced} are replaced by the scores")
+    scores = score_texts(texts, models, root)
+    empty = scores["sentiment"].null_count()
+    if empty:
+        console.print(f"[yellow]warning:[/] {empty} empty text(s) have no scores")
+    out = pl.concat([frame.drop(replaced), scores.with_columns(pl.col("sentiment_label").cast(pl.String))], how="horizontal")
+    if args.output:
+        _write_table(out, args.output)
+        console.print(f"wrote {out.height} rows to {args.output}")
+    else:
+        for row in out.select("text" if not args.input else args.text_column, *OUTPUT_COLUMNS).iter_rows(named=True):
+            row = {("text" if k == args.text_column else k): v for k, v in row.items()}
+            stdout.print_json(data=_rounded(row), indent=None)
+    return EXIT_OK
+
+
+def _models_config(config: str | None):  # noqa: ANN202
+    """The models of voc.yaml (the given file, else ./voc.yaml if present), else the defaults."""
+    from voc.config import ModelsConfig  # noqa: PLC0415
+
+    if config is None and not Path("voc.yaml").is_file():
+        return ModelsConfig(), None
+    workspace = load_workspace(config or "voc.yaml")
+    return workspace.config.models, workspace.root
+
+
+def _read_table(path: Path) -> pl.DataFrame:
+    readers = {".csv": lambda p: pl.read_csv(p, infer_schema=False), ".tsv": lambda p: pl.read_csv(p, separator="\t", infer_schema=False),
+               ".parquet": pl.read_parquet, ".jsonl": pl.read_ndjson}
+    if path.suffix.lower() not in readers:
+        raise UsageError(f"{path}: use a .csv, .tsv, .jsonl or .parquet file")
+    try:
+        return readers[path.suffix.lower()](path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+
+
+def _write_table(frame: pl.DataFrame, path: Path) -> None:
+    if path.suffix.lower() not in {".csv", ".parquet"}:
+        raise UsageError(f"{path}: --output must end in .csv or .parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    frame.write_parquet(temporary) if path.suffix.lower() == ".parquet" else frame.write_csv(temporary)
+    temporary.replace(path)
+
+
+def _rounded(row: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+
+
+# ---------------------------------------------------------------- train
+
+
+def _train(args: argparse.Namespace) -> int:
+    from voc.scoring.model_folder import shipped_folder  # noqa: PLC0415
+    from voc.scoring.train import TrainSettings  # noqa: PLC0415
+
+    device = args.device
+    with _progress() as show:
+        if args.labels:
+            from voc.scoring.adapt import ADAPT_SETTINGS, adapt, read_labels  # noqa: PLC0415
+
+            labels, skipped = read_labels(args.labels, args.text_column)
+            for message in skipped:
+                console.print(f"[yellow]skipped:[/] {escape(message)}")
+            settings = ADAPT_SETTINGS if args.epochs is None else TrainSettings(**{**ADAPT_SETTINGS.__dict__, "epochs": args.epochs})
+            output = args.output or Path("models/adapted")
+            meta = adapt(args.base or shipped_folder(), labels, output, args.labels, settings, device, show)
+        else:
+            from voc.scoring.recipe import train_shipped  # noqa: PLC0415
+
+            settings = TrainSettings() if args.epochs is None else TrainSettings(epochs=args.epochs)
+            output = args.output or Path("models/affect")
+            meta = train_shipped(args.data, output, settings, device, args.limit, show)
+    for name, values in meta["metrics"].items():
+        stdout.print(f"{name}: {values}")
+    stdout.print(f"wrote {output} in {meta['train_seconds']} s (card: {output / 'README.md'})")
+    if args.labels:
+        stdout.print(f"use it: set models.sentiment and models.frustration to {output.resolve()} in voc.yaml")
     return EXIT_OK
 
 

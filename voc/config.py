@@ -147,9 +147,28 @@ class SourceConfig(Strict):
 
 class ModelsConfig(Strict):
     encoder: str = Field("default", description="default = the packaged all-MiniLM-L6-v2; or a sentence-transformers path or id.")
-    sentiment: str = Field("default", description="default = the shipped sentiment model in models/; or a path or id.")
-    frustration: str = Field("default", description="default = the shipped frustration model in models/; or a path or id.")
+    sentiment: str = Field(
+        "default",
+        description="default = the shipped model (models/affect); or a folder written by `voc train`; or the path or id "
+        "of a transformers sequence-classification model (see sentiment_labels).",
+    )
+    frustration: str = Field(
+        "default",
+        description="default = the shipped model (models/affect); or a folder written by `voc train`; or the path or id "
+        "of a transformers sequence-classification model (see frustration_labels).",
+    )
+    sentiment_labels: dict[str, Literal["negative", "neutral", "positive"]] | None = Field(
+        None,
+        description="for a swapped-in sentiment classifier: its label names mapped to negative/neutral/positive "
+        "(labels left out are ignored); not needed when its labels are already called so.",
+    )
+    frustration_labels: list[str] | None = Field(
+        None,
+        description="for a swapped-in frustration classifier: its labels whose probabilities add up to frustration; "
+        "not needed when they are named frustrated, anger, annoyance, disappointment, disapproval or disgust.",
+    )
     device: str = Field("auto", description="auto = CUDA (fp16) when a GPU is visible, else CPU; or cpu, cuda, cuda:1.")
+    batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
 
 
 class TopicsConfig(Strict):

@@ -2,7 +2,8 @@
 
 collect  → read every source: feedback rows (raw text) + quarantine rows, counted per source
 prepare  → redact every message, split customer messages into units (spaCy)
-embed    → one vector per unit from the encoder, through the on-disk cache (each text encoded once, ever)
+score    → per unit: a vector (encoder) and sentiment + frustration scores, in one pass, through the on-disk
+           caches (each text goes through the models once, ever); items get scores aggregated from their units
 publish  → write the tables and run.json to out/<run_id>/, then switch out/latest
 """
 
@@ -25,14 +26,15 @@ from voc.config import Workspace
 from voc.errors import VocError
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import embed_texts
-from voc.scoring.encoder import load_encoder
+from voc.scoring.scorer import Scorer
+from voc.scoring.scores import aggregate_items, with_unit_scores
 from voc.schema import FEEDBACK, QUARANTINE, UNITS, Table
 from voc.sources import Collected, read_source
 from voc.sources.files import expand
 from voc.store import Store, file_digest
 from voc.text.prepare import Prepared, distinct_texts, prepare, redact_column
 
-__all__ = ["RunResult", "collect", "embed_units", "prepare_feedback", "publish", "run"]
+__all__ = ["RunResult", "collect", "prepare_feedback", "publish", "run", "score_units"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (step, units of work done so far, total; 0 when unknown)
@@ -63,18 +65,22 @@ def prepare_feedback(
     return prepared, QUARANTINE.conform(quarantine)
 
 
-def embed_units(
-    workspace: Workspace, store: Store, units: pl.DataFrame, tick: Callable[[int], None] | None = None,
+def score_units(
+    workspace: Workspace, store: Store, prepared: Prepared, tick: Callable[[int], None] | None = None,
     refresh: bool = False,
-) -> tuple[np.ndarray, dict]:
-    """Vectors of the units (rows in units order) and what it cost: cached vs encoded. `refresh` encodes
-    every text again (and stores the fresh vectors)."""
-    models = workspace.config.models
-    encoder = load_encoder(models.encoder, models.device)
-    cache = VectorCache(store.cache_dir / "vectors", encoder.identity)
-    vectors, stats = embed_texts(units["text"].to_list(), encoder, cache, tick, refresh=refresh)
-    report = {"encoder": encoder.identity, "device": encoder.device, **stats.as_dict(), "cache_warnings": cache.warnings}
-    return vectors, report
+) -> tuple[np.ndarray, Prepared, dict]:
+    """Vectors of the units (rows in units order), units and feedback with their scores, and what it cost:
+    cached vs computed. `refresh` recomputes every text (and stores the fresh results)."""
+    scorer = Scorer(workspace.config.models, workspace.root)
+    vector_cache = VectorCache(store.cache_dir / "vectors", scorer.vector_identity)
+    score_cache = VectorCache(store.cache_dir / "scores", scorer.score_identity)
+    units = prepared.units
+    vectors, scores, stats = embed_texts(units["text"].to_list(), scorer, vector_cache, score_cache, tick, refresh)
+    scored = with_unit_scores(units, scores, keep_probabilities=True)
+    items = aggregate_items(scored)
+    feedback = prepared.feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left")
+    report = {**scorer.describe(), **stats.as_dict(), "cache_warnings": vector_cache.warnings + score_cache.warnings}
+    return vectors, Prepared(FEEDBACK.conform(feedback), UNITS.conform(with_unit_scores(units, scores)), prepared.stats), report
 
 
 def source_report(workspace: Workspace, collected: list[Collected]) -> dict:
@@ -144,8 +150,8 @@ def run(workspace: Workspace, full: bool = False, progress: Progress | None = No
         texts = distinct_texts(pl.concat([c.feedback for c in collected])) if feedback_count else 0
         with step("prepare", total=texts) as tick:
             prepared, quarantine = prepare_feedback(workspace, collected, tick)
-        with step("embed", total=prepared.units["text"].n_unique()) as tick:
-            _vectors, embedding = embed_units(workspace, store, prepared.units, tick, refresh=full)
+        with step("score", total=prepared.units["text"].n_unique()) as tick:
+            _vectors, prepared, scoring = score_units(workspace, store, prepared, tick, refresh=full)
         manifest = {
             "started_at": started.isoformat(timespec="seconds"),
             "full": full,
@@ -154,7 +160,7 @@ def run(workspace: Workspace, full: bool = False, progress: Progress | None = No
             "sources": source_report(workspace, collected),
             "counts": {"feedback": prepared.feedback.height, "units": prepared.units.height, "quarantined": quarantine.height},
             "text": prepared.stats,
-            "vectors": embedding,
+            "scoring": scoring,
             "models": workspace.config.models.model_dump(),
             "seeds": {"topics": workspace.config.topics.seed},
             "versions": _versions(),

@@ -20,6 +20,7 @@ __all__ = [
     "QUARANTINE",
     "QUARANTINE_REASONS",
     "ROLE",
+    "SCORE_COLUMNS",
     "SCORE_TYPE",
     "SENTIMENT_LABEL",
     "TABLES",
@@ -147,6 +148,13 @@ _ITEM_COLUMNS = {
     "created_at": Column(UTC, "When the item was created, UTC."),
 }
 
+_SCORE_COLUMNS = {
+    "sentiment": Column(pl.Float64, "p(positive) - p(negative), -1..1."),
+    "sentiment_label": Column(SENTIMENT_LABEL, "negative | neutral | positive."),
+    "frustration": Column(pl.Float64, "Probability the customer is frustrated, 0..1."),
+}
+SCORE_COLUMNS = tuple(_SCORE_COLUMNS)
+
 FEEDBACK = Table(
     "feedback",
     "One row per usable input item (survey answer, ticket thread, call), text redacted.",
@@ -159,6 +167,9 @@ FEEDBACK = Table(
         "messages": Column(pl.List(MESSAGE), "The thread in order; agent messages are context, never scored.", nullable=False),
         "locator": Column(pl.String, "file:line (or file) where the item was read.", nullable=False),
         "content_hash": Column(pl.String, "Hash of the item's raw content, before redaction.", nullable=False),
+        **{name: Column(c.dtype, c.description + " Of the item: its units' probabilities averaged by length "
+                        "(sentiment), their maximum (frustration); null without units.")
+           for name, c in _SCORE_COLUMNS.items()},
     },
     key=("feedback_id",),
 )
@@ -176,9 +187,7 @@ UNITS = Table(
         "capped": Column(pl.Boolean, "True when the unit was cut to text.max_unit_chars.", nullable=False),
         "score": Column(pl.Float64, "The item's survey score, if any."),
         "score_type": Column(SCORE_TYPE, "The item's score type, if any."),
-        "sentiment": Column(pl.Float64, "p(positive) - p(negative), -1..1."),
-        "sentiment_label": Column(SENTIMENT_LABEL, "negative | neutral | positive."),
-        "frustration": Column(pl.Float64, "Probability the customer is frustrated, 0..1."),
+        **_SCORE_COLUMNS,
         "topic_id": Column(pl.Int64, "Stable topic id (see topics), -1 for outliers."),
         "stage_id": Column(pl.String, "Journey stage id, or 'unassigned'."),
         "stage_confidence": Column(pl.Float64, "Confidence of the stage assignment, 0..1."),

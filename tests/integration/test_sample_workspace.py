@@ -84,12 +84,23 @@ def test_agent_words_never_become_units(published):
 def test_second_run_encodes_nothing_and_publishes_identical_tables(published):
     workspace = published.parent.parent
     first_manifest = json.loads((published / "run.json").read_text())
-    assert first_manifest["vectors"]["encoded"] == first_manifest["vectors"]["distinct"] > 1000
+    assert first_manifest["scoring"]["encoded"] == first_manifest["scoring"]["distinct"] > 1000
     assert _voc("-q", "run", cwd=workspace).returncode == 0
     second_manifest = json.loads((workspace / "out" / "latest" / "run.json").read_text())
-    assert second_manifest["vectors"]["encoded"] == 0
-    assert second_manifest["vectors"]["cached"] == first_manifest["vectors"]["distinct"]
+    assert second_manifest["scoring"]["encoded"] == 0
+    assert second_manifest["scoring"]["cached"] == first_manifest["scoring"]["distinct"]
     runs = sorted(p for p in (workspace / "out").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
     first, second = runs[-2], runs[-1]
     for name in ("units", "feedback", "quarantine"):
         assert pl.read_parquet(first / f"{name}.parquet").equals(pl.read_parquet(second / f"{name}.parquet")), name
+
+
+def test_every_unit_and_item_is_scored_and_scores_follow_the_survey_score(published):
+    units = pl.read_parquet(published / "units.parquet")
+    assert units.select(pl.col("sentiment", "sentiment_label", "frustration").null_count()).sum_horizontal().item() == 0
+    assert units["sentiment"].is_between(-1, 1).all() and units["frustration"].is_between(0, 1).all()
+    nps = pl.read_parquet(published / "feedback.parquet").filter(pl.col("score_type") == "nps", pl.col("sentiment").is_not_null())
+    assert nps.select(pl.corr("score", "sentiment", method="spearman")).item() > 0.4
+    detractors = nps.filter(pl.col("score") <= 6)["frustration"].mean()
+    promoters = nps.filter(pl.col("score") >= 9)["frustration"].mean()
+    assert detractors > promoters + 0.1

@@ -1,57 +1,83 @@
-"""Vectors for texts through the cache: each distinct text is encoded once, ever, per encoder."""
+"""Vectors and scores for texts through the caches: each distinct text goes through the models once, ever.
+
+Vectors are cached per encoder identity and scores per scorer identity, so swapping the sentiment model
+re-scores every text without re-encoding vectors, and a new encoder re-encodes without losing scores of
+a swapped-in classifier. Texts missing from both caches take one combined pass.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from voc.scoring.cache import VectorCache, text_key
-from voc.scoring.encoder import Encoder
 
-__all__ = ["EmbedStats", "embed_texts"]
+__all__ = ["EmbedStats", "TextModel", "embed_texts"]
+
+
+class TextModel(Protocol):
+    """What the embed step needs: identities for the two caches, and one call that computes either or both."""
+
+    vector_identity: str
+    score_identity: str
+
+    def run(self, texts: list[str], vectors: bool, scores: bool) -> tuple[np.ndarray | None, np.ndarray | None]: ...
 
 
 @dataclass(frozen=True)
 class EmbedStats:
     texts: int
     distinct: int
-    cached: int
-    encoded: int
+    cached: int  # distinct texts whose vector and scores were both cached
+    encoded: int  # distinct texts that went through the models
     encode_s: float
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
 
-_CHUNK = 2048  # texts encoded (and cached) per block: bounds memory and lets progress be reported
+_CHUNK = 2048  # texts processed (and cached) per block: bounds memory and lets progress be reported
 
 
 def embed_texts(
-    texts: list[str], encoder: Encoder, cache: VectorCache, tick: Callable[[int], None] | None = None,
-    refresh: bool = False,
-) -> tuple[np.ndarray, EmbedStats]:
-    """One row per text (same order), from the cache where possible; new vectors are added to it."""
+    texts: list[str], model: TextModel, vector_cache: VectorCache, score_cache: VectorCache,
+    tick: Callable[[int], None] | None = None, refresh: bool = False,
+) -> tuple[np.ndarray, np.ndarray, EmbedStats]:
+    """(vectors, scores), one row per text in input order; new results are added to the caches.
+    `refresh` recomputes every text (and stores the fresh results)."""
     keys = [text_key(t) for t in texts]
     first_text = dict(zip(keys, texts, strict=True))
-    known = {} if refresh else cache.lookup(list(first_text))
-    missing = [k for k in first_text if k not in known]
+    vectors = {} if refresh else vector_cache.lookup(list(first_text))
+    scores = {} if refresh else score_cache.lookup(list(first_text))
+    missing = [k for k in first_text if k not in vectors or k not in scores]
     started = time.perf_counter()
     if tick:
         tick(len(first_text) - len(missing))
     for start in range(0, len(missing), _CHUNK):
         block = missing[start : start + _CHUNK]
-        fresh = encoder.encode([first_text[k] for k in block])
-        cache.store(block, fresh)
-        known.update(zip(block, fresh, strict=True))
+        no_vector = [k for k in block if k not in vectors]  # (perhaps no scores either): one pass for both
+        only_scores = [k for k in block if k in vectors]
+        for keys_now, want_vectors in ((no_vector, True), (only_scores, False)):
+            if not keys_now:
+                continue
+            want_scores = any(k not in scores for k in keys_now)
+            fresh_vectors, fresh_scores = model.run([first_text[k] for k in keys_now], want_vectors, want_scores)
+            if want_vectors:
+                vector_cache.store(keys_now, fresh_vectors)
+                vectors.update(zip(keys_now, fresh_vectors, strict=True))
+            if want_scores:
+                score_cache.store(keys_now, fresh_scores)
+                scores.update(zip(keys_now, fresh_scores, strict=True))
         if tick:
             tick(len(block))
     elapsed = time.perf_counter() - started
-    if not keys:
-        return np.zeros((0, 0), dtype=np.float32), EmbedStats(0, 0, 0, 0, 0.0)
-    vectors = np.stack([known[k] for k in keys])
     stats = EmbedStats(texts=len(texts), distinct=len(first_text), cached=len(first_text) - len(missing),
                        encoded=len(missing), encode_s=round(elapsed, 3))
-    return vectors.astype(np.float32, copy=False), stats
+    if not keys:
+        return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 4), dtype=np.float32), stats
+    return (np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False),
+            np.stack([scores[k] for k in keys]).astype(np.float32, copy=False), stats)

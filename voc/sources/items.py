@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from voc.config import SourceConfig
-from voc.schema import FEEDBACK, QUARANTINE
+from voc.schema import FEEDBACK, QUARANTINE, SCORE_COLUMNS
 from voc.sources.records import Reject
 
 __all__ = ["RawItem", "RawMessage", "build_feedback", "parse_timestamps", "stable_id"]
@@ -91,6 +91,7 @@ def build_feedback(source: SourceConfig, items: list[RawItem], rejects: list[Rej
         pl.col("created_at"), pl.col("score"), pl.lit(source.score_type).cast(FEEDBACK.schema["score_type"]).alias("score_type"),
         pl.lit(source.stage, dtype=pl.String).alias("stage_id"), pl.lit(source.language).alias("language"),
         pl.col("messages"), pl.col("locator"), pl.col("content_hash"),
+        *[pl.lit(None, dtype=FEEDBACK.schema[c]).alias(c) for c in SCORE_COLUMNS],  # filled by the score step
     )
     quarantine = pl.concat(
         [

@@ -1,4 +1,4 @@
-"""The vector cache and embedding through it, with a deterministic fake encoder."""
+"""The vector and score caches and the embed step through them, with a deterministic fake model."""
 
 import hashlib
 
@@ -7,23 +7,37 @@ import pytest
 
 from voc.scoring import cache as cache_module
 from voc.scoring.cache import VectorCache, text_key
-from voc.scoring.embed import embed_texts
+from voc.scoring import embed
 
 
 class FakeEncoder:
-    """Deterministic vectors from the text's hash; counts what it was asked to encode."""
+    """Deterministic vectors and scores from the text's hash; records what it was asked to compute."""
 
-    identity = "fake@1"
+    vector_identity = "fake@1"
+    score_identity = "fake-scores@1"
     dim = 8
 
     def __init__(self):
         self.calls: list[list[str]] = []
+        self.asked: list[tuple[bool, bool]] = []
 
     def encode(self, texts):
-        self.calls.append(list(texts))
         rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim * 4], dtype=np.uint32) for t in texts]
         vectors = np.array(rows, dtype=np.float64) / 2**32
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+    def run(self, texts, vectors, scores):
+        self.calls.append(list(texts))
+        self.asked.append((vectors, scores))
+        encoded = self.encode(texts)
+        return (encoded if vectors else None), (encoded[:, :4] if scores else None)
+
+
+def embed_texts(texts, model, cache, refresh=False, score_cache=None):
+    score_cache = score_cache or VectorCache(cache.root / "scores", model.score_identity)
+    vectors, scores, stats = embed.embed_texts(texts, model, cache, score_cache, refresh=refresh)
+    assert scores.shape == (len(texts), 4)
+    return vectors, stats
 
 
 def test_each_distinct_text_is_encoded_once_and_rows_follow_the_input(tmp_path):
@@ -81,8 +95,26 @@ def test_no_temporary_file_is_left_and_shards_are_compacted(tmp_path, monkeypatc
 
 def test_nothing_to_embed_loads_no_model(tmp_path):
     class Exploding(FakeEncoder):
-        def encode(self, texts):
+        def run(self, texts, vectors, scores):
             raise AssertionError("must not be called")
 
     vectors, stats = embed_texts([], Exploding(), VectorCache(tmp_path, "fake@1"))
     assert vectors.shape[0] == 0 and stats.texts == 0
+
+
+def test_a_new_scorer_rescores_without_encoding_vectors_again(tmp_path):
+    vectors_cache = VectorCache(tmp_path, "fake@1")
+    embed_texts(["a", "b"], FakeEncoder(), vectors_cache)
+    model = FakeEncoder()
+    model.score_identity = "fake-scores@2"
+    vectors, stats = embed_texts(["a", "b", "c"], model, VectorCache(tmp_path, "fake@1"))
+    assert model.calls == [["c"], ["a", "b"]] and model.asked == [(True, True), (False, True)]
+    np.testing.assert_allclose(vectors, FakeEncoder().encode(["a", "b", "c"]))
+    assert stats.encoded == 3 and stats.cached == 0
+
+
+def test_refresh_computes_every_text_again(tmp_path):
+    embed_texts(["a"], FakeEncoder(), VectorCache(tmp_path, "fake@1"))
+    model = FakeEncoder()
+    _, stats = embed_texts(["a"], model, VectorCache(tmp_path, "fake@1"), refresh=True)
+    assert model.calls == [["a"]] and stats.encoded == 1

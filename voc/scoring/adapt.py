@@ -1,0 +1,137 @@
+"""`voc train --labels`: adapt a trained model to a company's own labelled messages.
+
+The labels file has a text column and a `sentiment` (negative | neutral | positive) and/or a
+`frustration` (1/0, yes/no, true/false) column; an empty cell means "not labelled". A fifth of the rows
+(stratified, seeded) is held out to measure the model before and after adaptation; the model written is
+then adapted on all rows. A head a row has no label for is held to the original model's output on that
+text, so adapting sentiment leaves frustration as it was (and the reverse).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import torch
+
+from voc.errors import VocError
+from voc.scoring.affect import AffectModel, load_affect
+from voc.scoring.card import model_card
+from voc.scoring.encoder import load_encoder
+from voc.scoring.metrics import macro_f1, roc_auc
+from voc.scoring.model_folder import read_config
+from voc.scoring.train import Frozen, Tick, TrainSettings, fit, freeze, hardware, labels_array
+from voc.scoring.trunk import Trunk
+
+__all__ = ["ADAPT_SETTINGS", "adapt", "read_labels"]
+
+ADAPT_SETTINGS = TrainSettings(epochs=10, batch_size=16, lr_layers=3e-5, lr_heads=5e-4)
+_SENTIMENT = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
+_FRUSTRATION = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "frustrated": 1, "not_frustrated": 0}
+
+
+def read_labels(path: Path, text_column: str = "text") -> tuple[pl.DataFrame, list[str]]:
+    """(text, sentiment, frustration) rows with at least one label, and one message per row that was skipped
+    (rows are numbered from 1, after the header)."""
+    if not path.is_file():
+        raise VocError(f"labels file not found: {path}")
+    frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+    heads = [c for c in ("sentiment", "frustration") if c in frame.columns]
+    if text_column not in frame.columns or not heads:
+        raise VocError(f"{path}: needs a {text_column!r} column and a sentiment and/or frustration column; "
+                       f"found {frame.columns}")
+    skipped, rows = [], []
+    for number, row in enumerate(frame.iter_rows(named=True), start=1):
+        text = str(row[text_column] or "").strip()
+        values = {h: str(row[h]).strip().lower() or None if row.get(h) is not None else None for h in ("sentiment", "frustration")}
+        sentiment = _SENTIMENT.get(values["sentiment"]) if values["sentiment"] is not None else None
+        frustration = _FRUSTRATION.get(values["frustration"]) if values["frustration"] is not None else None
+        bad = [f"{h}={values[h]!r}" for h, v in (("sentiment", sentiment), ("frustration", frustration))
+               if values[h] is not None and v is None]
+        if not text or bad or (sentiment is None and frustration is None):
+            reason = "empty text" if not text else f"unknown label {', '.join(bad)}" if bad else "no label"
+            skipped.append(f"{path.name} row {number}: {reason}")
+            continue
+        rows.append({"text": text, "sentiment": sentiment, "frustration": frustration})
+    labels = pl.DataFrame(rows, schema={"text": pl.String, "sentiment": pl.Int8, "frustration": pl.Int8})
+    if labels.height < 10:
+        raise VocError(f"{path}: only {labels.height} usable labelled rows; adaptation needs at least 10")
+    return labels, skipped
+
+
+def adapt(base_folder: Path, labels: pl.DataFrame, out: Path, labels_file: Path, settings: TrainSettings = ADAPT_SETTINGS,
+          device: str = "cpu", tick: Tick | None = None) -> dict:
+    """Adapt the model in `base_folder` to `labels`; write it to `out` with its card. Returns its metadata."""
+    started = time.perf_counter()
+    base_config = read_config(base_folder)
+    trunk = Trunk(load_encoder("default", device))
+    base = load_affect(base_folder, trunk)
+    texts = labels["text"].to_list()
+    frozen = freeze(trunk, texts, base.split, settings.batch_size)
+    teacher = _probabilities(base, frozen, len(texts))
+    sentiment, frustration = labels_array(labels, "sentiment"), labels_array(labels, "frustration")
+    held_out = _holdout(sentiment, frustration, settings.seed)
+    trial = _fit_copy(base, frozen, sentiment, frustration, teacher, ~held_out, settings, tick)
+    after = _probabilities(trial, frozen, len(texts))
+    metrics = {"before": _scores(teacher[held_out], sentiment[held_out], frustration[held_out]),
+               "after": _scores(after[held_out], sentiment[held_out], frustration[held_out])}
+    model = _fit_copy(base, frozen, sentiment, frustration, teacher, np.ones(len(texts), bool), settings, tick)
+    model.meta = {**{k: v for k, v in base_config.items() if k in ("base_encoder", "split", "temperatures")},
+                  "name": f"{base_config.get('name', 'voc-affect')}-adapted",
+                  "adapted_from": str(base_folder), "labels_file": str(labels_file),
+                  "labels_sha256": hashlib.sha256(labels_file.read_bytes()).hexdigest(),
+                  "labels_rows": labels.height, "held_out_rows": int(held_out.sum()),
+                  "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "trained_on": hardware(trunk),
+                  "train_seconds": round(time.perf_counter() - started, 1), "settings": settings.__dict__,
+                  "metrics": {f"{k}.{phase}": v for phase, m in metrics.items() for k, v in m.items()}}
+    model.save(out, model_card(model.meta))
+    return model.meta
+
+
+def _fit_copy(base: AffectModel, frozen: Frozen, sentiment: np.ndarray, frustration: np.ndarray, teacher: np.ndarray,
+              use: np.ndarray, settings: TrainSettings, tick: Tick | None) -> AffectModel:
+    """A copy of `base` trained on the rows in `use` (the labels of the other rows are hidden)."""
+    model = copy.deepcopy(base).float()
+    model.meta = dict(base.meta)
+    fit(model, frozen, np.where(use, sentiment, -1), np.where(use, frustration, -1), settings, teacher=teacher, tick=tick)
+    return model
+
+
+def _probabilities(model: AffectModel, frozen: Frozen, rows: int) -> np.ndarray:
+    out = np.zeros((rows, 4), dtype=np.float32)
+    device = next(model.parameters()).device
+    model.eval()
+    with torch.no_grad():
+        for i, batch_rows in enumerate(frozen.rows):
+            out[batch_rows] = model.probabilities(frozen.hidden(i, device)).float().cpu().numpy()
+    return out
+
+
+def _holdout(sentiment: np.ndarray, frustration: np.ndarray, seed: int, share: float = 0.2) -> np.ndarray:
+    """Stratified on the label combination: about `share` of each group, at least one row of groups of 3+."""
+    rng = np.random.default_rng(seed)
+    held = np.zeros(len(sentiment), dtype=bool)
+    groups = sentiment * 3 + frustration
+    for group in np.unique(groups):
+        members = rng.permutation(np.flatnonzero(groups == group))
+        if len(members) >= 3:
+            held[members[: max(1, round(share * len(members)))]] = True
+    return held
+
+
+def _scores(probabilities: np.ndarray, sentiment: np.ndarray, frustration: np.ndarray) -> dict:
+    out = {}
+    known = sentiment >= 0
+    if known.any():
+        out["sentiment"] = {"rows": int(known.sum()),
+                            "macro_f1": round(macro_f1(sentiment[known], probabilities[known, :3].argmax(1)), 4)}
+    known = frustration >= 0
+    if known.any():
+        out["frustration"] = {"rows": int(known.sum()), "roc_auc": round(roc_auc(frustration[known], probabilities[known, 3]), 4)}
+    return out

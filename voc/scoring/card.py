@@ -1,0 +1,74 @@
+"""Model cards: the README.md written next to every trained or adapted model, from its recorded metadata."""
+
+from __future__ import annotations
+
+__all__ = ["model_card"]
+
+_DATA = """\
+| set | licence | used as |
+|---|---|---|
+| GoEmotions (Reddit comments) | Apache-2.0 | sentiment (GoEmotions' own positive / negative / ambiguous grouping; ambiguous and neutral → neutral; comments with both polarities unlabelled) and frustration (anger, annoyance, disappointment, disapproval or disgust → 1, else 0); `train.tsv` split 95/5 train/val, `dev.tsv` = test |
+| Women's E-Commerce Clothing Reviews | CC0 | sentiment: rating 1–2 negative, 3 neutral (mixed), 4–5 positive; review texts, and titles as short examples of the same opinion; 80/5/15 by review |
+| BANKING77 (train) | CC BY 4.0 | informational questions (35 intents) → neutral and not frustrated; reports that something went wrong (32 intents) → negative; fee and pending intents unlabelled |
+| UCI sentiment sentences, amazon + imdb | CC BY 4.0 | sentiment: positive / negative sentences, deduplicated, 85/5/10 |
+| Twitter US airline sentiment, UCI yelp | non-commercial / Yelp terms | **evaluation only**, never trained on |
+"""
+
+
+def model_card(meta: dict) -> str:
+    """Markdown card: what the model is, what trained it, how well it does on data it never saw."""
+    adapted = meta.get("adapted_from")
+    lines = [
+        f"# {meta.get('name', 'voc-affect')}",
+        "",
+        "Sentiment (negative / neutral / positive) and frustration (0..1) of customer utterances, for voc.",
+        "",
+        "## Model",
+        f"- Base encoder: `{meta.get('base_encoder')}` (all-MiniLM-L6-v2, Apache-2.0). Layers 1–{meta.get('split')} are "
+        "shared with the encoder and frozen; the layers above are fine-tuned copies, followed by mean pooling and "
+        "two linear heads. One pass gives the topic vectors and both scores.",
+        f"- Calibration: temperature scaling per head, fitted on the validation rows: sentiment "
+        f"{_temperature(meta, 0)}, frustration {_temperature(meta, 1)}.",
+        f"- Weights: fp16 safetensors. Trained {meta.get('trained_at')} on {meta.get('trained_on')} in "
+        f"{meta.get('train_seconds')} s. Seed {meta.get('settings', {}).get('seed')}.",
+        f"- Settings: `{meta.get('settings')}`.",
+        "",
+    ]
+    if adapted:
+        lines += [
+            "## Adaptation",
+            f"- Adapted from `{adapted}` with `voc train --labels` on `{meta.get('labels_file')}` "
+            f"(sha256 {meta.get('labels_sha256', '')[:16]}…): {meta.get('labels_rows')} labelled rows.",
+            "- A head without labels is held to the original model's outputs on the same texts (distillation).",
+            "",
+            _metrics_table(meta.get("metrics", {}), "Held-out labelled rows (20 %, before → after adaptation)"),
+        ]
+    else:
+        lines += ["## Training data", "", _DATA, "Rows per set and split (the split of every row is in `splits.parquet`):",
+                  "", *[f"- {k}: {v}" for k, v in meta.get("rows", {}).items()], "",
+                  _metrics_table(meta.get("metrics", {}), "Metrics on rows never trained on")]
+    lines += [
+        "## Limits",
+        "- English only. Trained on reviews, Reddit comments and banking queries: sarcasm, domain jargon and very "
+        "short replies are the usual errors; adapt it to your own labelled messages with `voc train --labels`.",
+        "- `neutral` covers informational messages and mixed opinions alike.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _temperature(meta: dict, i: int) -> str:
+    temperatures = meta.get("temperatures") or [1.0, 1.0]
+    return f"T = {temperatures[i]}"
+
+
+def _metrics_table(metrics: dict, title: str) -> str:
+    rows = [f"## {title}", "", "| set.head | rows | macro-F1 | accuracy | ROC-AUC | calibration error (ECE) |",
+            "|---|---|---|---|---|---|"]
+    for name, m in metrics.items():
+        if isinstance(m, dict) and "rows" in m:
+            rows.append(f"| {name} | {m['rows']} | {m.get('macro_f1', '')} | {m.get('accuracy', '')} | "
+                        f"{m.get('roc_auc', '')} | {m.get('ece', '')} |")
+        elif isinstance(m, dict):
+            rows.append(f"| {name} | | {m} | | | |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,94 @@
+"""`voc train`: the recipe that builds the shipped model from the public datasets, and its evaluation."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import torch
+
+from voc.scoring.affect import AffectModel, predict
+from voc.scoring.card import model_card
+from voc.scoring.encoder import load_encoder
+from voc.scoring.metrics import calibration_error, roc_auc, sentiment_report
+from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze, hardware, labels_array, logits_of
+from voc.scoring.training_data import evaluation_sets, training_examples
+from voc.scoring.trunk import Trunk
+
+__all__ = ["evaluate_public", "train_shipped"]
+
+
+def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSettings(), device: str = "cpu",
+                  limit: int | None = None, tick: Tick | None = None) -> dict:
+    """Train on the train split of the permissive sets, calibrate on val, evaluate on test and the
+    evaluation-only sets, and save the model with its card and split record in `out`.
+
+    `limit` keeps at most that many rows per set and split (a quick run; the shipped model uses all)."""
+    started = time.perf_counter()
+    torch.manual_seed(settings.seed)
+    examples = training_examples(data_dir, settings.seed)
+    if limit is not None:
+        examples = examples.filter(pl.int_range(pl.len()).over("dataset", "split") < limit)
+    trunk = Trunk(load_encoder("default", device))
+    train = examples.filter(pl.col("split") == "train")
+    val = examples.filter(pl.col("split") == "val")
+    frozen_train = freeze(trunk, train["text"].to_list(), settings.split, settings.batch_size, tick)
+    frozen_val = freeze(trunk, val["text"].to_list(), settings.split, settings.batch_size, tick)
+    model = AffectModel.from_trunk(trunk, settings.split).float()  # fp32 training even when the trunk runs fp16
+    history = fit(model, frozen_train, labels_array(train, "sentiment"), labels_array(train, "frustration"), settings,
+                  tick=tick)
+    val_sentiment, val_frustration = logits_of(model, frozen_val, val.height)
+    temperatures = [fit_temperature(val_sentiment, labels_array(val, "sentiment"), binary=False),
+                    fit_temperature(val_frustration, labels_array(val, "frustration"), binary=True)]
+    model.temperature.copy_(torch.tensor(temperatures))
+    train_s = round(time.perf_counter() - started, 1)
+    metrics = evaluate_public(trunk, model, data_dir, examples, limit)
+    model.meta.update({
+        "name": "voc-affect-minilm",
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "trained_on": hardware(trunk),
+        "train_seconds": train_s,
+        "settings": settings.__dict__,
+        "temperatures": [round(t, 4) for t in temperatures],
+        "rows": _row_counts(examples),
+        "history": history,
+        "metrics": metrics,
+    })
+    model.save(out, model_card(model.meta))
+    examples.select("dataset", "row_id", "split").write_parquet(out / "splits.parquet")
+    return model.meta
+
+
+def evaluate_public(trunk: Trunk, model: AffectModel, data_dir: Path, examples: pl.DataFrame,
+                    limit: int | None = None) -> dict:
+    """Metrics on rows the model never trained on: the test split of each training set and the
+    evaluation-only sets (airline tweets, yelp sentences)."""
+    test = examples.filter(pl.col("split") == "test")
+    sets = {name: test.filter(pl.col("dataset") == name) for name in ("reviews", "reviews_title", "uci", "banking77", "goemotions")}
+    sets.update(evaluation_sets(data_dir))
+    if limit is not None:
+        sets = {name: frame.head(limit) for name, frame in sets.items()}
+    metrics: dict[str, dict] = {}
+    for name, frame in sets.items():
+        probabilities, _ = predict(trunk, model, frame["text"].to_list())
+        labelled = frame["sentiment"].is_not_null().to_numpy()
+        if labelled.any():
+            metrics[f"{name}.sentiment"] = sentiment_report(frame["sentiment"].to_numpy()[labelled], probabilities[labelled])
+        if "frustration" in frame.columns and frame["frustration"].is_not_null().any():
+            known = frame["frustration"].is_not_null().to_numpy()
+            truth = frame["frustration"].to_numpy()[known].astype(int)
+            score = probabilities[known, 3]
+            metrics[f"{name}.frustration"] = {
+                "rows": int(known.sum()), "roc_auc": round(roc_auc(truth, score), 4),
+                "ece": round(calibration_error(np.maximum(score, 1 - score), (score >= 0.5) == truth), 4),
+                "positives": int(truth.sum()),
+            }
+    return metrics
+
+
+def _row_counts(examples: pl.DataFrame) -> dict:
+    counts = examples.group_by("dataset", "split").len().sort("dataset", "split")
+    return {f"{d}.{s}": n for d, s, n in counts.iter_rows()}

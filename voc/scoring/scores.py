@@ -1,0 +1,43 @@
+"""Scores as table columns: per unit from the model's probabilities, per item by aggregating its units.
+
+An item's sentiment averages its units' probabilities weighted by their length (a long complaint
+outweighs "Hi."), and its label is the most probable class of that average; an item is as frustrated as
+its most frustrated unit (one angry sentence makes an angry message). The choice is measured in
+bench/aggregation.py against document labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from voc.schema import SENTIMENT_LABEL
+
+__all__ = ["PROBABILITY_COLUMNS", "aggregate_items", "with_unit_scores"]
+
+PROBABILITY_COLUMNS = ("p_negative", "p_neutral", "p_positive")
+
+
+def with_unit_scores(units: pl.DataFrame, scores: np.ndarray, keep_probabilities: bool = False) -> pl.DataFrame:
+    """`units` (rows aligned with `scores`: p_neg, p_neu, p_pos, p_frustrated) with sentiment columns filled."""
+    probabilities = pl.DataFrame(scores[:, :3], schema=list(PROBABILITY_COLUMNS), orient="row") if len(scores) else \
+        pl.DataFrame(schema=dict.fromkeys(PROBABILITY_COLUMNS, pl.Float32))
+    frame = pl.concat([units.drop(PROBABILITY_COLUMNS, strict=False), probabilities], how="horizontal").with_columns(
+        frustration=pl.Series(scores[:, 3] if len(scores) else [], dtype=pl.Float32).cast(pl.Float64))
+    frame = frame.with_columns(*_labels())
+    return frame if keep_probabilities else frame.drop(PROBABILITY_COLUMNS)
+
+
+def aggregate_items(units: pl.DataFrame, key: str = "feedback_id") -> pl.DataFrame:
+    """One row per `key` with sentiment, sentiment_label and frustration from units that carry probabilities."""
+    weight = pl.max_horizontal(pl.col("text").str.len_chars(), 1).cast(pl.Float64)
+    means = [((pl.col(c).cast(pl.Float64) * weight).sum() / weight.sum()).alias(c) for c in PROBABILITY_COLUMNS]
+    items = units.group_by(key, maintain_order=True).agg(*means, pl.col("frustration").max())
+    return items.with_columns(*_labels()).drop(PROBABILITY_COLUMNS)
+
+
+def _labels() -> list[pl.Expr]:
+    neg, neu, pos = (pl.col(c) for c in PROBABILITY_COLUMNS)
+    label = (pl.when((neg >= neu) & (neg >= pos)).then(pl.lit("negative"))
+             .when(pos >= neu).then(pl.lit("positive")).otherwise(pl.lit("neutral")))
+    return [(pos - neg).cast(pl.Float64).alias("sentiment"), label.cast(SENTIMENT_LABEL).alias("sentiment_label")]
