@@ -1,4 +1,4 @@
-"""How should an item's sentiment come from its units? Measured against document-level labels.
+"""How should an item's scores come from its units? Measured against document-level labels.
 
 For the held-out reviews (rating 1-2 / 3 / 4-5) and the airline tweets (evaluation only), compares
 scoring the whole text with one forward pass against splitting it into sentences (spaCy, as `voc run`
@@ -69,6 +69,7 @@ def evaluate(trunk: Trunk, model, texts: list[str], labels: np.ndarray) -> dict:
     negative = labels == 0  # frustration proxy: negative documents should rank above the rest
     results["frustration_auc_negative_vs_rest"] = {
         "whole_text": round(roc_auc(negative, whole[:, 3]), 4),
+        "mean": round(roc_auc(negative, aggregate(parts, owner, weights, len(texts), "mean")[:, 3]), 4),
         "max": round(roc_auc(negative, _max(parts[:, 3], owner, len(texts))), 4),
         "length_weighted": round(roc_auc(negative, aggregate(parts, owner, weights, len(texts), "length_weighted")[:, 3]), 4),
     }

@@ -29,10 +29,29 @@ def test_every_option_has_help_text(name):
         assert action.help, f"`voc {name}` {action.dest} has no help"
 
 
-@pytest.mark.parametrize("argv", [["serve"], ["score", "hello"], ["train"], ["report"]])
+@pytest.mark.parametrize("argv", [["serve"], ["report"]])
 def test_commands_not_built_yet_exit_with_usage_code(argv, capsys):
     assert main(argv) == 2
     assert "not built yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["score"], "give texts to score, or --input FILE"),
+        (["score", "hi", "--input", "x.csv"], "not both"),
+        (["score", "--input", "{tmp}/in.csv", "--text-column", "comment"], "has no column 'comment'"),
+        (["score", "--input", "{tmp}/in.xml"], "use a .csv, .tsv, .jsonl or .parquet file"),
+        (["score", "--input", "{tmp}/missing.csv"], "cannot read"),
+        (["train", "--labels", "{tmp}/missing.csv"], "labels file not found"),
+    ],
+)
+def test_score_and_train_refuse_bad_usage_before_loading_any_model(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text("text\nhello\n")
+    (tmp_path / "in.xml").write_text("<a/>")
+    assert main([a.format(tmp=tmp_path) for a in argv]) in (1, 2)
+    assert message in capsys.readouterr().err
 
 
 def test_init_writes_templates_and_refuses_to_overwrite(tmp_path, capsys):

@@ -1,1 +1,2 @@
-"""Scoring: the encoder that gives every unit its vector, and the on-disk cache of those vectors."""
+"""Scoring: the encoder and its vectors, the sentiment and frustration model sharing its pass, their
+on-disk caches, training (`voc train`), adaptation and swap-in classifiers."""

@@ -53,6 +53,8 @@ def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 1
 
 def sentiment_report(labels: np.ndarray, probabilities: np.ndarray) -> dict:
     """Macro-F1, accuracy and top-label calibration error of 3-class probabilities (labels 0/1/2)."""
+    if probabilities.ndim != 2 or probabilities.shape[1] != 3:
+        raise ValueError(f"expected (rows, 3) sentiment probabilities, got shape {probabilities.shape}")
     predicted = probabilities.argmax(axis=1)
     binary = not (labels == 1).any()
     if binary:  # a set without a neutral class: judge the polarity the model prefers between the two

@@ -76,7 +76,8 @@ def evaluate_public(trunk: Trunk, model: AffectModel, data_dir: Path, examples: 
         probabilities, _ = predict(trunk, model, frame["text"].to_list())
         labelled = frame["sentiment"].is_not_null().to_numpy()
         if labelled.any():
-            metrics[f"{name}.sentiment"] = sentiment_report(frame["sentiment"].to_numpy()[labelled], probabilities[labelled])
+            metrics[f"{name}.sentiment"] = sentiment_report(frame["sentiment"].to_numpy()[labelled],
+                                                            probabilities[labelled, :3])
         if "frustration" in frame.columns and frame["frustration"].is_not_null().any():
             known = frame["frustration"].is_not_null().to_numpy()
             truth = frame["frustration"].to_numpy()[known].astype(int)

@@ -31,10 +31,10 @@ Tick = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class TrainSettings:
-    split: int = 4  # layers shared with the encoder; the model fine-tunes the ones above
+    split: int = 3  # layers shared with the encoder; the model fine-tunes the ones above
     epochs: int = 3
     batch_size: int = 64
-    lr_layers: float = 4e-5
+    lr_layers: float = 5e-5
     lr_heads: float = 1e-3
     weight_decay: float = 0.01
     seed: int = 13
@@ -183,10 +183,10 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, binary: bool) -> flo
         loss = (nn.functional.binary_cross_entropy_with_logits(scaled, y) if binary
                 else nn.functional.cross_entropy(scaled, y))
         loss.backward()
-        return loss
+        return loss.detach()
 
     optimizer.step(nll)
-    value = float(log_t.exp())
+    value = float(log_t.detach().exp())
     return min(max(value, 0.05), 20.0) if math.isfinite(value) else 1.0
 
 
