@@ -9,7 +9,7 @@ _DATA = """\
 |---|---|---|
 | GoEmotions (Reddit comments) | Apache-2.0 | sentiment (GoEmotions' own positive / negative / ambiguous grouping; ambiguous and neutral → neutral; comments with both polarities unlabelled) and frustration (anger, annoyance, disappointment, disapproval or disgust → 1, else 0); `train.tsv` split 95/5 train/val, `dev.tsv` = test |
 | Women's E-Commerce Clothing Reviews | CC0 | sentiment: rating 1–2 negative, 3 neutral (mixed), 4–5 positive; review texts, and titles as short examples of the same opinion; 80/5/15 by review |
-| BANKING77 (train) | CC BY 4.0 | informational questions (35 intents) → neutral and not frustrated; reports that something went wrong (32 intents) → negative; fee and pending intents unlabelled |
+| BANKING77 (train) | CC BY 4.0 | informational questions (35 intents) → neutral and not frustrated; reports that something went wrong (30 intents) → negative; fee and pending intents unlabelled |
 | UCI sentiment sentences, amazon + imdb | CC BY 4.0 | sentiment: positive / negative sentences, deduplicated, 85/5/10 |
 | Twitter US airline sentiment, UCI yelp | non-commercial / Yelp terms | **evaluation only**, never trained on |
 """
@@ -57,6 +57,13 @@ def model_card(meta: dict) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: object) -> str:
+    """A metric for the table: blank when not measured, n/a when undefined (e.g. AUC without positives)."""
+    if value is None:
+        return ""
+    return "n/a" if isinstance(value, float) and value != value else str(value)
+
+
 def _temperature(meta: dict, i: int) -> str:
     temperatures = meta.get("temperatures") or [1.0, 1.0]
     return f"T = {temperatures[i]}"
@@ -67,8 +74,8 @@ def _metrics_table(metrics: dict, title: str) -> str:
             "|---|---|---|---|---|---|"]
     for name, m in metrics.items():
         if isinstance(m, dict) and "rows" in m:
-            rows.append(f"| {name} | {m['rows']} | {m.get('macro_f1', '')} | {m.get('accuracy', '')} | "
-                        f"{m.get('roc_auc', '')} | {m.get('ece', '')} |")
+            cells = [_cell(m.get(k)) for k in ("macro_f1", "accuracy", "roc_auc", "ece")]
+            rows.append(f"| {name} | {m['rows']} | " + " | ".join(cells) + " |")
         elif isinstance(m, dict):
             rows.append(f"| {name} | | {m} | | | |")
     return "\n".join(rows) + "\n"
