@@ -67,8 +67,8 @@ def main() -> None:
             load_affect.cache_clear()
         truth = rest["sentiment"].to_numpy()
         runs.append({"seed": seed, "labels": sample.height, "scored": rest.height, "adapt_seconds": round(seconds, 1),
-                     "shipped": sentiment_report(truth, base_probabilities[rest_rows]),
-                     "adapted": sentiment_report(truth, after)})
+                     "shipped": sentiment_report(truth, base_probabilities[rest_rows, :3]),
+                     "adapted": sentiment_report(truth, after[:, :3])})
         print(json.dumps(runs[-1]))
     summary = {key: round(float(np.mean([r[key]["macro_f1"] for r in runs])), 4) for key in ("shipped", "adapted")}
     out = {"set": "airline tweets (evaluation only)", "labels_per_run": args.labels, "mean_macro_f1": summary, "runs": runs}

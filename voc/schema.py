@@ -167,8 +167,7 @@ FEEDBACK = Table(
         "messages": Column(pl.List(MESSAGE), "The thread in order; agent messages are context, never scored.", nullable=False),
         "locator": Column(pl.String, "file:line (or file) where the item was read.", nullable=False),
         "content_hash": Column(pl.String, "Hash of the item's raw content, before redaction.", nullable=False),
-        **{name: Column(c.dtype, c.description + " Of the item: its units' probabilities averaged by length "
-                        "(sentiment), their maximum (frustration); null without units.")
+        **{name: Column(c.dtype, c.description + " Of the item: the mean over its units; null without units.")
            for name, c in _SCORE_COLUMNS.items()},
     },
     key=("feedback_id",),

@@ -1,9 +1,9 @@
 """`voc train --labels`: adapt a trained model to a company's own labelled messages.
 
 The labels file has a text column and a `sentiment` (negative | neutral | positive) and/or a
-`frustration` (1/0, yes/no, true/false) column; an empty cell means "not labelled". A fifth of the rows
-(stratified, seeded) is held out to measure the model before and after adaptation; the model written is
-then adapted on all rows. A head a row has no label for is held to the original model's output on that
+`frustration` (1/0, yes/no, true/false) column; an empty cell means "not labelled". The gain is measured
+by 5-fold cross-validation (stratified, seeded): every row is scored by the original model and by a model
+adapted on the other four fifths. The model written is then adapted on all rows. A head a row has no label for is held to the original model's output on that
 text, so adapting sentiment leaves frustration as it was (and the reverse).
 """
 
@@ -30,6 +30,7 @@ from voc.scoring.trunk import Trunk
 
 __all__ = ["ADAPT_SETTINGS", "adapt", "read_labels"]
 
+_FOLDS = 5
 ADAPT_SETTINGS = TrainSettings(epochs=10, batch_size=16, lr_layers=3e-5, lr_heads=5e-4)
 _SENTIMENT = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
 _FRUSTRATION = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "frustrated": 1, "not_frustrated": 0}
@@ -75,17 +76,18 @@ def adapt(base_folder: Path, labels: pl.DataFrame, out: Path, labels_file: Path,
     frozen = freeze(trunk, texts, base.split, settings.batch_size)
     teacher = _probabilities(base, frozen, len(texts))
     sentiment, frustration = labels_array(labels, "sentiment"), labels_array(labels, "frustration")
-    held_out = _holdout(sentiment, frustration, settings.seed)
-    trial = _fit_copy(base, frozen, sentiment, frustration, teacher, ~held_out, settings, tick)
-    after = _probabilities(trial, frozen, len(texts))
-    metrics = {"before": _scores(teacher[held_out], sentiment[held_out], frustration[held_out]),
-               "after": _scores(after[held_out], sentiment[held_out], frustration[held_out])}
+    folds = _folds(sentiment, frustration, settings.seed)
+    after = np.zeros_like(teacher)
+    for fold in range(_FOLDS):  # every row is scored once by a model that did not see it
+        trial = _fit_copy(base, frozen, sentiment, frustration, teacher, folds != fold, settings, tick)
+        after[folds == fold] = _probabilities(trial, frozen, len(texts))[folds == fold]
+    metrics = {"before": _scores(teacher, sentiment, frustration), "after": _scores(after, sentiment, frustration)}
     model = _fit_copy(base, frozen, sentiment, frustration, teacher, np.ones(len(texts), bool), settings, tick)
     model.meta = {**{k: v for k, v in base_config.items() if k in ("base_encoder", "split", "temperatures")},
                   "name": f"{base_config.get('name', 'voc-affect')}-adapted",
                   "adapted_from": str(base_folder), "labels_file": str(labels_file),
                   "labels_sha256": hashlib.sha256(labels_file.read_bytes()).hexdigest(),
-                  "labels_rows": labels.height, "held_out_rows": int(held_out.sum()),
+                  "labels_rows": labels.height, "cross_validation_folds": _FOLDS,
                   "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
                   "trained_on": hardware(trunk),
                   "train_seconds": round(time.perf_counter() - started, 1), "settings": settings.__dict__,
@@ -113,16 +115,17 @@ def _probabilities(model: AffectModel, frozen: Frozen, rows: int) -> np.ndarray:
     return out
 
 
-def _holdout(sentiment: np.ndarray, frustration: np.ndarray, seed: int, share: float = 0.2) -> np.ndarray:
-    """Stratified on the label combination: about `share` of each group, at least one row of groups of 3+."""
+def _folds(sentiment: np.ndarray, frustration: np.ndarray, seed: int) -> np.ndarray:
+    """Fold of each row, stratified on the label combination (shuffled, then dealt round-robin)."""
     rng = np.random.default_rng(seed)
-    held = np.zeros(len(sentiment), dtype=bool)
+    folds = np.zeros(len(sentiment), dtype=int)
     groups = sentiment * 3 + frustration
+    offset = 0
     for group in np.unique(groups):
         members = rng.permutation(np.flatnonzero(groups == group))
-        if len(members) >= 3:
-            held[members[: max(1, round(share * len(members)))]] = True
-    return held
+        folds[members] = (np.arange(len(members)) + offset) % _FOLDS
+        offset += len(members)
+    return folds
 
 
 def _scores(probabilities: np.ndarray, sentiment: np.ndarray, frustration: np.ndarray) -> dict:

@@ -41,7 +41,7 @@ def model_card(meta: dict) -> str:
             f"(sha256 {meta.get('labels_sha256', '')[:16]}…): {meta.get('labels_rows')} labelled rows.",
             "- A head without labels is held to the original model's outputs on the same texts (distillation).",
             "",
-            _metrics_table(meta.get("metrics", {}), "Held-out labelled rows (20 %, before → after adaptation)"),
+            _metrics_table(meta.get("metrics", {}), "Labelled rows, 5-fold cross-validated: before and after adaptation"),
         ]
     else:
         lines += ["## Training data", "", _DATA, "Rows per set and split (the split of every row is in `splits.parquet`):",

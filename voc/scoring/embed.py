@@ -54,6 +54,7 @@ def embed_texts(
     vectors = {} if refresh else vector_cache.lookup(list(first_text))
     scores = {} if refresh else score_cache.lookup(list(first_text))
     missing = [k for k in first_text if k not in vectors or k not in scores]
+    missing.sort(key=lambda k: len(first_text[k]))  # chunks of similar lengths: little padding in every batch
     started = time.perf_counter()
     if tick:
         tick(len(first_text) - len(missing))

@@ -1,9 +1,10 @@
-"""Scores as table columns: per unit from the model's probabilities, per item by aggregating its units.
+"""Scores as table columns: per unit from the model's probabilities, per item by averaging its units.
 
-An item's sentiment averages its units' probabilities weighted by their length (a long complaint
-outweighs "Hi."), and its label is the most probable class of that average; an item is as frustrated as
-its most frustrated unit (one angry sentence makes an angry message). The choice is measured in
-bench/aggregation.py against document labels.
+An item's sentiment probabilities and its frustration are the plain means over its units, and its label
+is the most probable class of the mean. Measured against document labels (bench/results/aggregation.json,
+2,000 held-out reviews and 2,000 airline tweets), the plain mean beat a length-weighted mean, the most
+extreme unit and (for frustration) the most frustrated unit on both sets. Scoring the whole item text in
+one pass does better still (what `voc score` does) but costs a second pass over every item.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ def with_unit_scores(units: pl.DataFrame, scores: np.ndarray, keep_probabilities
 
 def aggregate_items(units: pl.DataFrame, key: str = "feedback_id") -> pl.DataFrame:
     """One row per `key` with sentiment, sentiment_label and frustration from units that carry probabilities."""
-    weight = pl.max_horizontal(pl.col("text").str.len_chars(), 1).cast(pl.Float64)
-    means = [((pl.col(c).cast(pl.Float64) * weight).sum() / weight.sum()).alias(c) for c in PROBABILITY_COLUMNS]
-    items = units.group_by(key, maintain_order=True).agg(*means, pl.col("frustration").max())
+    means = [pl.col(c).cast(pl.Float64).mean() for c in (*PROBABILITY_COLUMNS, "frustration")]
+    items = units.group_by(key, maintain_order=True).agg(*means)
     return items.with_columns(*_labels()).drop(PROBABILITY_COLUMNS)
 
 

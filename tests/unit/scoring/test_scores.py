@@ -65,14 +65,11 @@ def test_no_units_give_an_empty_frame_with_schema_dtypes():
         assert out.schema[column] == UNITS.schema[column], column
 
 
-def test_a_long_negative_sentence_outweighs_a_short_positive_one():
+def test_item_probabilities_are_the_plain_mean_of_its_units_whatever_their_length():
     long_complaint = "The parcel arrived broken and nobody answers the phone."
     out = aggregate_items(scored(["a", "a"], ["Hi.", long_complaint], [[0.0, 0.0, 1.0, 0.1], [0.9, 0.1, 0.0, 0.2]]))
-    weights = np.array([3.0, len(long_complaint)])
-    expected = (weights @ [1.0, 0.0] - weights @ [0.0, 0.9]) / weights.sum()
-    assert out["sentiment"][0] == pytest.approx(expected, abs=1e-6)
-    assert out["sentiment"][0] < 0  # an unweighted mean would be +0.05
-    assert out["sentiment_label"][0] == "negative"
+    assert out["sentiment"][0] == pytest.approx((1.0 - 0.9) / 2, abs=1e-6)
+    assert out["sentiment_label"][0] == "positive"  # mean p: neg 0.45, neu 0.05, pos 0.5
 
 
 def test_equal_lengths_average_plainly_and_label_comes_from_the_average():
@@ -82,9 +79,9 @@ def test_equal_lengths_average_plainly_and_label_comes_from_the_average():
     assert out["sentiment_label"][0] == "neutral"
 
 
-def test_item_frustration_is_the_most_frustrated_unit():
+def test_item_frustration_is_the_mean_of_its_units():
     out = aggregate_items(scored(["a"] * 3, ["one", "two words", "x"], [[0.3, 0.4, 0.3, f] for f in (0.1, 0.8, 0.3)]))
-    assert out["frustration"][0] == pytest.approx(0.8, abs=1e-6)
+    assert out["frustration"][0] == pytest.approx(0.4, abs=1e-6)
 
 
 def test_one_row_per_item_in_first_seen_order():
