@@ -64,7 +64,6 @@ def main() -> None:
             seconds = time.perf_counter() - started
             adapted = load_affect(Path(folder) / "adapted", trunk)
             after, _ = predict(trunk, adapted, rest["text"].to_list())
-            load_affect.cache_clear()
         truth = rest["sentiment"].to_numpy()
         runs.append({"seed": seed, "labels": sample.height, "scored": rest.height, "adapt_seconds": round(seconds, 1),
                      "shipped": sentiment_report(truth, base_probabilities[rest_rows, :3]),

@@ -24,7 +24,7 @@ from voc.scoring.affect import AffectModel, load_affect
 from voc.scoring.card import model_card
 from voc.scoring.encoder import load_encoder
 from voc.scoring.metrics import macro_f1, roc_auc
-from voc.scoring.model_folder import read_config
+from voc.scoring.model_folder import CONFIG_FILE, is_affect_folder, read_config
 from voc.scoring.train import Frozen, Tick, TrainSettings, fit, freeze, hardware, labels_array
 from voc.scoring.trunk import Trunk
 
@@ -41,7 +41,10 @@ def read_labels(path: Path, text_column: str = "text") -> tuple[pl.DataFrame, li
     (rows are numbered from 1, after the header)."""
     if not path.is_file():
         raise VocError(f"labels file not found: {path}")
-    frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+    try:
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise VocError(f"cannot read the labels file {path}: {exc}") from exc
     heads = [c for c in ("sentiment", "frustration") if c in frame.columns]
     if text_column not in frame.columns or not heads:
         raise VocError(f"{path}: needs a {text_column!r} column and a sentiment and/or frustration column; "
@@ -61,7 +64,10 @@ def read_labels(path: Path, text_column: str = "text") -> tuple[pl.DataFrame, li
         rows.append({"text": text, "sentiment": sentiment, "frustration": frustration})
     labels = pl.DataFrame(rows, schema={"text": pl.String, "sentiment": pl.Int8, "frustration": pl.Int8})
     if labels.height < 10:
-        raise VocError(f"{path}: only {labels.height} usable labelled rows; adaptation needs at least 10")
+        examples = "; ".join(skipped[:3])
+        raise VocError(f"{path}: only {labels.height} usable labelled rows; adaptation needs at least 10"
+                       + (f" ({len(skipped)} skipped, e.g. {examples}); sentiment must be negative/neutral/positive, "
+                          "frustration 1/0, yes/no or true/false" if skipped else ""))
     return labels, skipped
 
 
@@ -69,9 +75,12 @@ def adapt(base_folder: Path, labels: pl.DataFrame, out: Path, labels_file: Path,
           device: str = "cpu", tick: Tick | None = None) -> dict:
     """Adapt the model in `base_folder` to `labels`; write it to `out` with its card. Returns its metadata."""
     started = time.perf_counter()
+    if not is_affect_folder(base_folder):
+        raise VocError(f"{base_folder} is not a model folder written by `voc train` (no {CONFIG_FILE}); give --base "
+                       "such a folder, or leave it out to adapt the shipped model")
     base_config = read_config(base_folder)
     trunk = Trunk(load_encoder("default", device))
-    base = load_affect(base_folder, trunk)
+    base = copy.deepcopy(load_affect(base_folder, trunk)).float()  # fp32 even when the trunk runs fp16 on a GPU
     texts = labels["text"].to_list()
     frozen = freeze(trunk, texts, base.split, settings.batch_size)
     teacher = _probabilities(base, frozen, len(texts))

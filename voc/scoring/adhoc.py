@@ -31,4 +31,4 @@ def score_texts(texts: list[str | None], models: ModelsConfig | None = None, roo
         _, scores = Scorer(models or ModelsConfig(), root).run([texts[i].strip() for i in present], vectors=False, scores=True)
     scored = with_unit_scores(pl.DataFrame({"row": present}, schema={"row": pl.Int64}), scores)
     frame = pl.DataFrame({"row": range(len(texts))}, schema={"row": pl.Int64})
-    return frame.join(scored, on="row", how="left").select(OUTPUT_COLUMNS)
+    return frame.join(scored, on="row", how="left", maintain_order="left").select(OUTPUT_COLUMNS)

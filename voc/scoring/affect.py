@@ -77,9 +77,15 @@ class AffectModel(nn.Module):
         return folder
 
 
-@lru_cache(maxsize=4)
 def load_affect(folder: Path, trunk: Trunk) -> AffectModel:
-    """The model in `folder`, on the trunk's device and dtype; it must have been trained on the trunk's encoder."""
+    """The model in `folder`, on the trunk's device and dtype; it must have been trained on the trunk's encoder.
+    Cached per process, and loaded again when the folder's weights change (a model retrained in place)."""
+    weights = (folder / WEIGHTS_FILE).stat()
+    return _load_affect(folder, trunk, (weights.st_mtime_ns, weights.st_size))
+
+
+@lru_cache(maxsize=4)
+def _load_affect(folder: Path, trunk: Trunk, _stamp: tuple[int, int]) -> AffectModel:
     config = read_config(folder)
     if config.get("base_encoder") != trunk.encoder.identity:
         raise ModelNotAvailableError(

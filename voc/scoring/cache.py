@@ -36,10 +36,13 @@ class VectorCache:
 
     @property
     def folder(self) -> Path:
-        return self.root / re.sub(r"[^A-Za-z0-9._@-]+", "_", self.identity)
+        name = re.sub(r"[^A-Za-z0-9._@=-]+", "_", self.identity)
+        if len(name) > 96:  # long identities (swap-in models at long paths): readable start + digest of the whole
+            name = f"{name[:60]}-{hashlib.sha256(self.identity.encode()).hexdigest()[:24]}"
+        return self.root / name
 
     def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """Cached vectors of the keys that have one."""
+        """Cached vectors of the keys that have one (the newest shard wins, e.g. after `voc run --full`)."""
         wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).unique()
         found: dict[str, np.ndarray] = {}
         for shard in self._shards():
@@ -69,7 +72,7 @@ class VectorCache:
 
     def _shards(self) -> list[pl.DataFrame]:
         shards = []
-        for path in sorted(self.folder.glob("*.parquet")):
+        for path in sorted(self.folder.glob("*.parquet"), key=lambda p: (p.stat().st_mtime_ns, p.name)):  # oldest first
             frame = self._read_verified(path)
             if frame is not None:
                 shards.append(frame)
@@ -98,7 +101,7 @@ class VectorCache:
         shards = self._shards()
         if not shards:
             return
-        merged = pl.concat(shards).unique("key", keep="first", maintain_order=True)
+        merged = pl.concat(shards).unique("key", keep="last", maintain_order=True)  # a refreshed value wins
         old = sorted(self.folder.glob("*.parquet"))
         kept = self._write(merged)
         for path in old:

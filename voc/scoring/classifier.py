@@ -50,13 +50,21 @@ class Classifier:
     @property
     def labels(self) -> list[str]:
         """Label names in output order (read from the model config without loading weights)."""
+        config = self._config()
+        return [str(config.id2label[i]) for i in range(config.num_labels)]
+
+    @property
+    def multi_label(self) -> bool:
+        """True for independent per-label sigmoids (e.g. emotion models), False for one softmax."""
+        return getattr(self._config(), "problem_type", None) == "multi_label_classification"
+
+    def _config(self) -> Any:
         from transformers import AutoConfig  # noqa: PLC0415
 
         try:
-            config = AutoConfig.from_pretrained(str(self.path), local_files_only=True)
+            return AutoConfig.from_pretrained(str(self.path), local_files_only=True)
         except OSError as exc:
             raise ModelNotAvailableError(f"classifier {self.name!r} cannot be loaded offline: {exc}") from exc
-        return [str(config.id2label[i]) for i in range(config.num_labels)]
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         import torch  # noqa: PLC0415
@@ -64,7 +72,7 @@ class Classifier:
         if self._model is None:
             self._load()
         model, tokenizer = self._model, self._tokenizer
-        multi_label = getattr(model.config, "problem_type", None) == "multi_label_classification"
+        multi_label = self.multi_label
         out = np.zeros((len(texts), model.config.num_labels), dtype=np.float32)
         limit = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
         with torch.inference_mode():
@@ -87,8 +95,9 @@ def sentiment_columns(labels: list[str], mapping: dict[str, str] | None, field: 
         unknown = sorted(set(mapping) - set(labels))
         if unknown:
             raise _label_error(field, f"labels {unknown} are not labels of the model, which has {labels}")
-        return [_SENTIMENT_NAMES[mapping[label]] if label in mapping else -1 for label in labels]
-    columns = [_SENTIMENT_NAMES.get(label.lower(), -1) for label in labels]
+        columns = [_SENTIMENT_NAMES[mapping[label]] if label in mapping else -1 for label in labels]
+    else:
+        columns = [_SENTIMENT_NAMES.get(label.lower(), -1) for label in labels]
     if 0 not in columns or 2 not in columns:
         raise _label_error(field, f"cannot tell which of the model's labels {labels} are negative and positive; "
                                   "map them, e.g. {LABEL_0: negative, LABEL_1: neutral, LABEL_2: positive}")

@@ -61,11 +61,14 @@ class Scorer:
         self.sentiment = resolve_model(models.sentiment, root, models.device, models.batch_size)
         self.frustration = resolve_model(models.frustration, root, models.device, models.batch_size)
         self.vector_identity = self.encoder.identity
-        self.score_identity = f"sentiment={self.sentiment.identity};frustration={self.frustration.identity}"
+        sentiment_id, frustration_id = self.sentiment.identity, self.frustration.identity
         if isinstance(self.sentiment, Classifier):
             self._sentiment_columns = sentiment_columns(self.sentiment.labels, models.sentiment_labels)
+            sentiment_id += f"[{','.join(map(str, self._sentiment_columns))}]"  # the mapping changes the scores
         if isinstance(self.frustration, Classifier):
             self._frustration_columns = frustration_columns(self.frustration.labels, models.frustration_labels)
+            frustration_id += f"[{''.join('1' if c else '0' for c in self._frustration_columns)}]"
+        self.score_identity = f"sentiment={sentiment_id};frustration={frustration_id}"
 
     def describe(self) -> dict:
         return {"encoder": self.vector_identity, "sentiment": self.sentiment.identity,
@@ -118,7 +121,10 @@ class Scorer:
     def _frustration_of(self, probabilities: np.ndarray) -> np.ndarray:
         if isinstance(self.frustration, AffectSource):
             return probabilities[:, 3]
-        return np.clip(probabilities[:, np.array(self._frustration_columns)].sum(axis=1), 0.0, 1.0)
+        chosen = probabilities[:, np.array(self._frustration_columns)]
+        if self.frustration.multi_label:  # independent sigmoids: probability that any of them holds
+            return 1.0 - np.prod(1.0 - chosen, axis=1)
+        return np.clip(chosen.sum(axis=1), 0.0, 1.0)
 
 
 @lru_cache(maxsize=4)

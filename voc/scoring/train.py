@@ -108,6 +108,9 @@ def fit(
         for n, i in enumerate(rng.permutation(len(frozen))):
             rows = frozen.rows[i]
             s_logits, f_logits = model.logits(frozen.hidden(i, device))
+            # train what is served: calibrated outputs (temperature 1 while the shipped model trains; an adapted
+            # model keeps its base's temperatures and is fitted through them, to labels and to the teacher)
+            s_logits, f_logits = s_logits / model.temperature[0], f_logits / model.temperature[1]
             loss = _loss(s_logits, f_logits, sentiment[rows], frustration[rows], sentiment_weight, frustration_weight,
                          None if teacher is None else teacher[rows], settings.distill_weight, device)
             optimizer.zero_grad()

@@ -121,3 +121,16 @@ def test_the_score_identity_changes_with_the_weights(models):
     assert first.score_identity == scorer_for(models[0]).score_identity
     digest = first.sentiment.identity.rsplit("@", 1)[1]
     assert len(digest) == 12 and digest not in second.score_identity
+
+
+def test_the_score_identity_changes_with_the_label_mapping(models):
+    swapped = {label: {"negative": "positive", "positive": "negative"}.get(v, v) for label, v in MAPPING.items()}
+    other = Scorer(ModelsConfig(sentiment=str(models[0]), sentiment_labels=swapped, frustration=str(models[0]),
+                                frustration_labels=["LABEL_1"], device="cpu"))
+    assert other.score_identity != scorer_for(models[0]).score_identity
+
+
+def test_a_mapping_without_both_polarities_is_refused():
+    with pytest.raises(ConfigError) as error:
+        sentiment_columns(LABELS, {"LABEL_0": "negative"})
+    assert field_of(error) == "models.sentiment_labels"

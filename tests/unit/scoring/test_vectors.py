@@ -1,6 +1,7 @@
 """The vector and score caches and the embed step through them, with a deterministic fake model."""
 
 import hashlib
+import os
 
 import numpy as np
 import pytest
@@ -118,3 +119,21 @@ def test_refresh_computes_every_text_again(tmp_path):
     model = FakeEncoder()
     _, stats = embed_texts(["a"], model, VectorCache(tmp_path, "fake@1"), refresh=True)
     assert model.calls == [["a"]] and stats.encoded == 1
+
+
+def test_the_newest_value_wins_after_a_refresh_and_after_compaction(tmp_path, monkeypatch):
+    cache = VectorCache(tmp_path, "fake@1")
+    old, new = np.zeros((1, 4), np.float32), np.ones((1, 4), np.float32)
+    first = cache.store([text_key("a")], old)
+    os.utime(first, ns=(1, 1))  # unmistakably older
+    cache.store([text_key("a")], new)
+    np.testing.assert_array_equal(cache.lookup([text_key("a")])[text_key("a")], new[0])
+    monkeypatch.setattr(cache_module, "_MAX_SHARDS", 1)
+    cache.store([text_key("b")], old)  # triggers compaction
+    np.testing.assert_array_equal(VectorCache(tmp_path, "fake@1").lookup([text_key("a")])[text_key("a")], new[0])
+
+
+def test_a_long_identity_gets_a_short_distinct_folder(tmp_path):
+    long_a, long_b = "sentiment=" + "x" * 300 + "a", "sentiment=" + "x" * 300 + "b"
+    assert len(VectorCache(tmp_path, long_a).folder.name) < 100
+    assert VectorCache(tmp_path, long_a).folder != VectorCache(tmp_path, long_b).folder
