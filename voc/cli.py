@@ -179,6 +179,7 @@ def _validate(args: argparse.Namespace) -> int:
     problems = list(workspace.warnings)
     collected = collect(workspace)
     problems += _language_problems(workspace)
+    problems += _model_problems(workspace)
     summary = RichTable("source", "kind", "files", "items", "usable", "quarantined", title="sources")
     for i, (source, c) in enumerate(zip(workspace.config.sources, collected, strict=True)):
         field = f"sources.{i}.path"
@@ -198,6 +199,19 @@ def _validate(args: argparse.Namespace) -> int:
     stdout.print(f"[green]ok[/]: {workspace.config_path} is valid; {len(workspace.journey_map.stages)} stages, "
                  f"{len(workspace.config.sources)} sources")
     return EXIT_OK
+
+
+def _model_problems(workspace: Workspace) -> list[Problem]:
+    """The models of `models:` resolve (paths exist, label mappings fit) without loading any weights."""
+    from voc.scoring.scorer import Scorer  # noqa: PLC0415
+
+    try:
+        Scorer(workspace.config.models, workspace.root)
+    except ConfigError as exc:
+        return [Problem(str(workspace.config_path), p.message, field=p.field, fix=p.fix) for p in exc.problems]
+    except ModelNotAvailableError as exc:
+        return [Problem(str(workspace.config_path), str(exc), field="models")]
+    return []
 
 
 def _language_problems(workspace: Workspace) -> list[Problem]:

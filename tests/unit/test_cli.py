@@ -82,3 +82,12 @@ def test_validate_passes_once_the_template_has_data(tmp_path, capsys):
 def test_missing_config_is_a_usage_error(tmp_path, capsys):
     assert main(["run", "--config", str(tmp_path / "nope.yaml")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_validate_reports_a_model_path_that_does_not_exist(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "ws"]) == 0
+    config = tmp_path / "ws" / "voc.yaml"
+    config.write_text(config.read_text().replace("  sentiment: default", "  sentiment: models/nowhere", 1))
+    assert main(["validate", "--config", str(config)]) == 2
+    assert "'models/nowhere' is neither a folder" in capsys.readouterr().err

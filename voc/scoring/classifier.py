@@ -64,6 +64,11 @@ class Classifier:
         try:
             return AutoConfig.from_pretrained(str(self.path), local_files_only=True)
         except OSError as exc:
+            if not Path(str(self.path)).exists():
+                raise ModelNotAvailableError(
+                    f"model {self.name!r} is neither a folder (paths are relative to voc.yaml) nor a model id in the "
+                    "local Hugging Face cache (nothing is downloaded); give the folder of a saved model, or `default`"
+                ) from exc
             raise ModelNotAvailableError(f"classifier {self.name!r} cannot be loaded offline: {exc}") from exc
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
