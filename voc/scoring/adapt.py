@@ -3,8 +3,9 @@
 The labels file has a text column and a `sentiment` (negative | neutral | positive) and/or a
 `frustration` (1/0, yes/no, true/false) column; an empty cell means "not labelled". The gain is measured
 by 5-fold cross-validation (stratified, seeded): every row is scored by the original model and by a model
-adapted on the other four fifths. The model written is then adapted on all rows. A head a row has no label for is held to the original model's output on that
-text, so adapting sentiment leaves frustration as it was (and the reverse).
+adapted on the other four fifths. The model written is then adapted on all rows. A head a row has no
+label for is held to the original model's output on that text, so adapting sentiment leaves frustration
+as it was (and the reverse).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import torch
 
 from voc.errors import VocError
 from voc.scoring.affect import AffectModel, load_affect
@@ -25,7 +25,7 @@ from voc.scoring.card import model_card
 from voc.scoring.encoder import load_encoder
 from voc.scoring.metrics import macro_f1, roc_auc
 from voc.scoring.model_folder import CONFIG_FILE, is_affect_folder, read_config
-from voc.scoring.train import Frozen, Tick, TrainSettings, fit, freeze, hardware, labels_array
+from voc.scoring.train import Frozen, Tick, TrainSettings, fit, freeze, hardware, labels_array, outputs_of
 from voc.scoring.trunk import Trunk
 
 __all__ = ["ADAPT_SETTINGS", "adapt", "read_labels"]
@@ -83,13 +83,13 @@ def adapt(base_folder: Path, labels: pl.DataFrame, out: Path, labels_file: Path,
     base = copy.deepcopy(load_affect(base_folder, trunk)).float()  # fp32 even when the trunk runs fp16 on a GPU
     texts = labels["text"].to_list()
     frozen = freeze(trunk, texts, base.split, settings.batch_size)
-    teacher = _probabilities(base, frozen, len(texts))
+    teacher = outputs_of(base, frozen, len(texts), calibrated=True)
     sentiment, frustration = labels_array(labels, "sentiment"), labels_array(labels, "frustration")
     folds = _folds(sentiment, frustration, settings.seed)
     after = np.zeros_like(teacher)
     for fold in range(_FOLDS):  # every row is scored once by a model that did not see it
         trial = _fit_copy(base, frozen, sentiment, frustration, teacher, folds != fold, settings, tick)
-        after[folds == fold] = _probabilities(trial, frozen, len(texts))[folds == fold]
+        after[folds == fold] = outputs_of(trial, frozen, len(texts), calibrated=True)[folds == fold]
     metrics = {"before": _scores(teacher, sentiment, frustration), "after": _scores(after, sentiment, frustration)}
     model = _fit_copy(base, frozen, sentiment, frustration, teacher, np.ones(len(texts), bool), settings, tick)
     model.meta = {**{k: v for k, v in base_config.items() if k in ("base_encoder", "split", "temperatures")},
@@ -112,16 +112,6 @@ def _fit_copy(base: AffectModel, frozen: Frozen, sentiment: np.ndarray, frustrat
     model.meta = dict(base.meta)
     fit(model, frozen, np.where(use, sentiment, -1), np.where(use, frustration, -1), settings, teacher=teacher, tick=tick)
     return model
-
-
-def _probabilities(model: AffectModel, frozen: Frozen, rows: int) -> np.ndarray:
-    out = np.zeros((rows, 4), dtype=np.float32)
-    device = next(model.parameters()).device
-    model.eval()
-    with torch.no_grad():
-        for i, batch_rows in enumerate(frozen.rows):
-            out[batch_rows] = model.probabilities(frozen.hidden(i, device)).float().cpu().numpy()
-    return out
 
 
 def _folds(sentiment: np.ndarray, frustration: np.ndarray, seed: int) -> np.ndarray:

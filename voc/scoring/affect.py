@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -101,7 +100,6 @@ def _load_affect(folder: Path, trunk: Trunk, _stamp: tuple[int, int]) -> AffectM
 
 def predict(
     trunk: Trunk, model: AffectModel | None, texts: list[str], batch_size: int = 64, vectors: bool = False,
-    tick: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """One pass over the texts: (probabilities (n, 4) when a model is given, encoder vectors (n, dim) when asked).
 
@@ -117,6 +115,4 @@ def predict(
                 probabilities[rows] = model.probabilities(Hidden(states, hidden.attention_mask, hidden.layer_mask)).float().cpu().numpy()
             if vectors:
                 out_vectors[rows] = trunk.vectors(hidden, split).float().cpu().numpy()
-            if tick:
-                tick(len(rows))
     return probabilities, out_vectors

@@ -4,7 +4,7 @@ the shipped sentiment or frustration head. Its labels are mapped onto voc's thro
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +50,15 @@ class Classifier:
     @property
     def labels(self) -> list[str]:
         """Label names in output order (read from the model config without loading weights)."""
-        config = self._config()
+        config = self._config
         return [str(config.id2label[i]) for i in range(config.num_labels)]
 
     @property
     def multi_label(self) -> bool:
         """True for independent per-label sigmoids (e.g. emotion models), False for one softmax."""
-        return getattr(self._config(), "problem_type", None) == "multi_label_classification"
+        return getattr(self._config, "problem_type", None) == "multi_label_classification"
 
+    @cached_property
     def _config(self) -> Any:
         from transformers import AutoConfig  # noqa: PLC0415
 

@@ -14,7 +14,7 @@ from voc.scoring.affect import AffectModel, predict
 from voc.scoring.card import model_card
 from voc.scoring.encoder import load_encoder
 from voc.scoring.metrics import calibration_error, roc_auc, sentiment_report
-from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze, hardware, labels_array, logits_of
+from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze, hardware, labels_array, outputs_of
 from voc.scoring.training_data import evaluation_sets, training_examples
 from voc.scoring.trunk import Trunk
 
@@ -40,9 +40,9 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
     model = AffectModel.from_trunk(trunk, settings.split).float()  # fp32 training even when the trunk runs fp16
     history = fit(model, frozen_train, labels_array(train, "sentiment"), labels_array(train, "frustration"), settings,
                   tick=tick)
-    val_sentiment, val_frustration = logits_of(model, frozen_val, val.height)
-    temperatures = [fit_temperature(val_sentiment, labels_array(val, "sentiment"), binary=False),
-                    fit_temperature(val_frustration, labels_array(val, "frustration"), binary=True)]
+    val_logits = outputs_of(model, frozen_val, val.height, calibrated=False)
+    temperatures = [fit_temperature(val_logits[:, :3], labels_array(val, "sentiment"), binary=False),
+                    fit_temperature(val_logits[:, 3], labels_array(val, "frustration"), binary=True)]
     model.temperature.copy_(torch.tensor(temperatures))
     train_s = round(time.perf_counter() - started, 1)
     metrics = evaluate_public(trunk, model, data_dir, examples, limit)

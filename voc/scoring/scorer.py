@@ -9,7 +9,7 @@ swapped-in transformers classifier runs on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ class AffectSource:
 
     folder: Path
 
-    @property
+    @cached_property
     def identity(self) -> str:
         return weights_identity(f"affect:{self.folder.name}", self.folder)
 

@@ -14,6 +14,7 @@ import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -23,7 +24,7 @@ from torch import nn
 from voc.scoring.affect import AffectModel
 from voc.scoring.trunk import Hidden, Trunk, length_batches
 
-__all__ = ["Frozen", "TrainSettings", "fit", "fit_temperature", "freeze", "hardware", "labels_array", "logits_of"]
+__all__ = ["Frozen", "TrainSettings", "fit", "fit_temperature", "freeze", "hardware", "labels_array", "outputs_of"]
 
 log = logging.getLogger(__name__)
 Tick = Callable[[str, int, int], None]
@@ -45,6 +46,7 @@ class TrainSettings:
 class Frozen:
     """Hidden states after the frozen lower layers, in length-sorted batches (rows = example positions)."""
 
+    config: Any  # the BERT config the layer masks are built for
     rows: list[np.ndarray]
     states: list[torch.Tensor]  # fp16, (batch, tokens, dim)
     masks: list[torch.Tensor]
@@ -57,17 +59,13 @@ class Frozen:
 
         states = self.states[i].to(device=device, dtype=torch.float32)
         attention = self.masks[i].to(device)
-        return Hidden(states, attention, create_bidirectional_mask(config=_CONFIG[0], inputs_embeds=states,
+        return Hidden(states, attention, create_bidirectional_mask(config=self.config, inputs_embeds=states,
                                                                    attention_mask=attention))
-
-
-_CONFIG: list = [None]  # the BERT config that masks are built for (set by `freeze`)
 
 
 def freeze(trunk: Trunk, texts: list[str], split: int, batch_size: int, tick: Tick | None = None) -> Frozen:
     """Run the lower `split` layers once over every text."""
-    _CONFIG[0] = trunk.bert.config
-    frozen = Frozen([], [], [])
+    frozen = Frozen(trunk.bert.config, [], [], [])
     done = 0
     with torch.no_grad():
         for rows in length_batches(texts, batch_size):
@@ -156,18 +154,22 @@ def _balanced_weights(labels: np.ndarray, classes: int) -> list[float]:
     return (weights / weights[counts > 0].mean()).tolist() if counts.sum() else [1.0] * classes
 
 
-def logits_of(model: AffectModel, frozen: Frozen, rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Uncalibrated logits of every row (in row order)."""
+def outputs_of(model: AffectModel, frozen: Frozen, rows: int, calibrated: bool) -> np.ndarray:
+    """(rows, 4) in row order: calibrated probabilities (as `AffectModel.probabilities`), or else the
+    uncalibrated logits (3 of sentiment, 1 of frustration)."""
     device = next(model.parameters()).device
-    sentiment = np.zeros((rows, 3), dtype=np.float32)
-    frustration = np.zeros(rows, dtype=np.float32)
+    out = np.zeros((rows, 4), dtype=np.float32)
     model.eval()
     with torch.no_grad():
         for i, batch_rows in enumerate(frozen.rows):
-            s, f = model.logits(frozen.hidden(i, device))
-            sentiment[batch_rows] = s.float().cpu().numpy()
-            frustration[batch_rows] = f.float().cpu().numpy()
-    return sentiment, frustration
+            hidden = frozen.hidden(i, device)
+            if calibrated:
+                values = model.probabilities(hidden)
+            else:
+                sentiment, frustration = model.logits(hidden)
+                values = torch.cat([sentiment, frustration.unsqueeze(-1)], dim=-1)
+            out[batch_rows] = values.float().cpu().numpy()
+    return out
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray, binary: bool) -> float:
