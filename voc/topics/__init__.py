@@ -1,0 +1,1 @@
+"""Topics: the topic registry that keeps topic ids stable across runs."""
