@@ -24,8 +24,12 @@ __all__ = [
     "SourceConfig",
     "Stage",
     "TextConfig",
+    "ClusteringConfig",
+    "JourneyConfig",
+    "RegistryConfig",
     "TopicsConfig",
     "Touchpoint",
+    "UmapConfig",
     "VocConfig",
     "Workspace",
     "load_workspace",
@@ -171,9 +175,73 @@ class ModelsConfig(Strict):
     batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
 
 
+class UmapConfig(Strict):
+    n_neighbors: int = Field(15, ge=2, description="UMAP neighbourhood size: larger gives broader topics.")
+    n_components: int = Field(5, ge=2, le=100, description="Dimensions the vectors are reduced to before clustering.")
+    min_dist: float = Field(0.0, ge=0.0, le=1.0, description="UMAP min_dist (0 packs clusters tightly).")
+    metric: Literal["cosine", "euclidean"] = "cosine"
+
+
+class ClusteringConfig(Strict):
+    algorithm: Literal["hdbscan", "kmeans"] = Field(
+        "hdbscan", description="hdbscan finds the number of topics itself; kmeans needs n_clusters and leaves no outliers."
+    )
+    min_samples: int | None = Field(5, ge=1, description="HDBSCAN min_samples (null = min_topic_size): lower keeps more units in topics.")
+    selection: Literal["eom", "leaf"] = Field("eom", description="HDBSCAN cluster_selection_method; leaf gives more, smaller topics.")
+    n_clusters: int | None = Field(None, ge=2, description="kmeans only: the number of topics.")
+
+    @model_validator(mode="after")
+    def _kmeans_needs_k(self) -> ClusteringConfig:
+        if self.algorithm == "kmeans" and self.n_clusters is None:
+            raise ValueError("clustering.algorithm kmeans needs clustering.n_clusters")
+        return self
+
+
+class RegistryConfig(Strict):
+    """How tonight's topics are matched to the topic registry (stable ids)."""
+
+    threshold: float = Field(0.70, ge=0.0, le=1.0, description="Similarity needed for a topic to keep a registry id.")
+    lineage_threshold: float = Field(0.55, ge=0.0, le=1.0, description="Weaker similarity recorded as split_from / merged_into.")
+    keyword_weight: float = Field(0.25, ge=0.0, le=1.0, description="Similarity = (1-w) centroid cosine + w keyword overlap.")
+
+
 class TopicsConfig(Strict):
-    min_topic_size: int = Field(15, ge=2)
-    seed: int = 42
+    min_topic_size: int = Field(30, ge=2, description="Smallest topic, in units (HDBSCAN min_cluster_size).")
+    seed: int = Field(42, description="Seed of UMAP, k-means, keyword ranking and the fit sample: same inputs, same topics.")
+    context_weight: float = Field(
+        2.0, ge=0.0, description="Weight of the other units of the same item in a unit's topic vector (0 = the unit alone): "
+        "a follow-up like 'what should I do?' joins its item's topic.",
+    )
+    sample_size: int = Field(50_000, ge=100, description="Fit on at most this many units (stratified by source and month); "
+                             "the rest are assigned to the fitted topics.")
+    merge_similarity: float | None = Field(0.85, ge=0.0, le=1.0, description="Merge topics whose centroids are at least "
+                                           "this similar (cosine); null = never merge.")
+    outlier_similarity: float = Field(0.35, ge=-1.0, le=1.0, description="An outlier joins its nearest topic when its cosine "
+                                      "to the topic's centroid is at least this; the share left is in run.json.")
+    representation: Literal["keybert", "mmr", "ctfidf"] = Field(
+        "keybert", description="Keyword ranking: keybert (c-TF-IDF candidates re-ranked by the encoder), mmr (diverse), ctfidf."
+    )
+    keywords: int = Field(8, ge=3, le=20, description="Keywords per topic.")
+    quotes: int = Field(3, ge=1, le=10, description="Representative quotes per topic.")
+    umap: UmapConfig = Field(default_factory=UmapConfig)
+    clustering: ClusteringConfig = Field(default_factory=ClusteringConfig)
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
+
+
+class JourneyConfig(Strict):
+    """Stage assignment and pain point / motivation typing."""
+
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0, description="Units whose stage confidence is below this are 'unassigned'.")
+    temperature: float = Field(0.1, gt=0.0, description="Softmax temperature over a unit's cosine to each stage's text.")
+    item_weight: float = Field(0.5, ge=0.0, description="Weight of the item's other units in a unit's stage evidence.")
+    topic_weight: float = Field(5.0, ge=0.0, description="Weight of the unit's topic (agreement within the topic).")
+    channel_weight: float = Field(0.5, ge=0.0, description="Weight of the channel: stages whose touchpoints list the unit's channel.")
+    pain_sentiment: float = Field(-0.1, ge=-1.0, le=1.0, description="pain_point: mean sentiment at most this ...")
+    pain_frustration: float = Field(0.25, ge=0.0, le=1.0, description="... or a frustration rate of at least this.")
+    motivation_sentiment: float = Field(0.1, ge=-1.0, le=1.0, description="motivation: mean sentiment at least this ...")
+    motivation_cues: float = Field(0.15, ge=0.0, le=1.0, description="... or motivation cues in this share of units with "
+                                   "non-negative sentiment.")
+    min_volume: int = Field(5, ge=1, description="A (stage, topic) with fewer units is not typed.")
 
 
 class TextConfig(Strict):
@@ -204,6 +272,7 @@ class VocConfig(Strict):
     sources: list[SourceConfig] = Field(min_length=1)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    journey: JourneyConfig = Field(default_factory=JourneyConfig)
     text: TextConfig = Field(default_factory=TextConfig)
     output: str = Field("out", description="Output folder, relative to voc.yaml: out/<run_id>/ and out/latest/.")
 

@@ -22,8 +22,17 @@ __all__ = [
     "ROLE",
     "SCORE_COLUMNS",
     "SCORE_TYPE",
+    "INSIGHT_TYPE",
+    "LINEAGE_EVENT",
     "SENTIMENT_LABEL",
+    "STAGE_INSIGHTS",
     "TABLES",
+    "TOPICS",
+    "TOPIC_KIND",
+    "TOPIC_LINEAGE",
+    "TOPIC_REGISTRY",
+    "TOPIC_STATUS",
+    "UNASSIGNED",
     "UNITS",
     "Column",
     "Table",
@@ -34,6 +43,11 @@ KIND = pl.Enum(["survey", "ticket", "call"])
 SCORE_TYPE = pl.Enum(["nps", "csat", "ces", "rating"])
 ROLE = pl.Enum(["customer", "agent"])
 SENTIMENT_LABEL = pl.Enum(["negative", "neutral", "positive"])
+TOPIC_KIND = pl.Enum(["pain_point", "motivation", "neutral"])
+INSIGHT_TYPE = pl.Enum(["pain_point", "motivation"])
+LINEAGE_EVENT = pl.Enum(["born", "continued", "returned", "merged_into", "split_from", "retired"])
+TOPIC_STATUS = pl.Enum(["active", "retired", "merged"])
+UNASSIGNED = "unassigned"  # stage_id of a unit whose stage evidence is too weak
 
 QUARANTINE_REASONS = {
     "unreadable_file": "the file could not be opened or vanished while reading",
@@ -206,4 +220,85 @@ QUARANTINE = Table(
     },
 )
 
-TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE)}
+_LINEAGE_COLUMNS = {
+    "lineage_event": Column(LINEAGE_EVENT, "What happened to the topic in this run: born | continued | returned | split_from.",
+                            nullable=False),
+    "lineage_topic_id": Column(pl.Int64, "split_from: the registry topic it split from; otherwise null."),
+    "lineage_similarity": Column(pl.Float64, "Similarity to the registry topic it continues or split from (0..1)."),
+}
+
+TOPICS = Table(
+    "topics",
+    "One row per topic of this run (outliers, topic_id -1, are not a topic); ids are stable across runs.",
+    {
+        "topic_id": Column(pl.Int64, "Stable topic id, kept across runs by the topic registry.", nullable=False),
+        "label": Column(pl.String, "A short readable phrase; kept from the run where the topic was born.", nullable=False),
+        "keywords": Column(pl.List(pl.String), "5-8 keywords (lemmas, most representative first).", nullable=False),
+        "size": Column(pl.Int64, "Units on the topic in this run.", nullable=False),
+        "share": Column(pl.Float64, "size / all units of this run.", nullable=False),
+        "kind": Column(TOPIC_KIND, "pain_point | motivation | neutral, from its units' sentiment, frustration and cues.",
+                       nullable=False),
+        "sentiment_mean": Column(pl.Float64, "Mean unit sentiment, -1..1."),
+        "frustration_rate": Column(pl.Float64, "Share of its units scored frustrated (frustration >= 0.5)."),
+        "quotes": Column(pl.List(pl.String), "Representative units (redacted), most central first.", nullable=False),
+        "stage_id": Column(pl.String, "The stage most of its assigned units belong to, or 'unassigned'."),
+        "first_seen_run": Column(pl.String, "run_id of the run where the topic was born.", nullable=False),
+        **_LINEAGE_COLUMNS,
+    },
+    key=("topic_id",),
+)
+
+TOPIC_REGISTRY = Table(
+    "topic_registry",
+    "Every topic ever seen in this workspace, with the centroid and keywords that the next run is matched against.",
+    {
+        "topic_id": Column(pl.Int64, "Stable topic id; never reused.", nullable=False),
+        "label": Column(pl.String, "Label given when the topic was born.", nullable=False),
+        "keywords": Column(pl.List(pl.String), "Keywords at the last run that saw the topic.", nullable=False),
+        "centroid": Column(pl.List(pl.Float32), "Unit-normalised mean vector at the last run that saw the topic.",
+                           nullable=False),
+        "size": Column(pl.Int64, "Units at the last run that saw the topic.", nullable=False),
+        "status": Column(TOPIC_STATUS, "active | retired (not seen in the last run) | merged (into another topic).",
+                         nullable=False),
+        "first_seen_run": Column(pl.String, "run_id where the topic was born.", nullable=False),
+        "last_seen_run": Column(pl.String, "run_id of the last run that saw the topic.", nullable=False),
+        "vector_identity": Column(pl.String, "Identity of the encoder that made the centroid.", nullable=False),
+    },
+    key=("topic_id",),
+)
+
+TOPIC_LINEAGE = Table(
+    "topic_lineage",
+    "Every lineage event of every run, oldest first: how topics were born, continued, split, merged and retired.",
+    {
+        "run_id": Column(pl.String, "The run where the event happened.", nullable=False),
+        "topic_id": Column(pl.Int64, "The topic the event is about.", nullable=False),
+        "event": Column(LINEAGE_EVENT, "born | continued | returned | merged_into | split_from | retired.", nullable=False),
+        "related_topic_id": Column(pl.Int64, "merged_into: the topic it merged into; split_from: the parent; else null."),
+        "similarity": Column(pl.Float64, "Similarity behind the event (centroid cosine blended with keyword overlap)."),
+    },
+)
+
+STAGE_INSIGHTS = Table(
+    "stage_insights",
+    "One row per (stage, topic) typed as a pain point or a motivation: the table journey-map tools import.",
+    {
+        "stage_id": Column(pl.String, "Journey stage id.", nullable=False),
+        "topic_id": Column(pl.Int64, "Stable topic id.", nullable=False),
+        "insight_type": Column(INSIGHT_TYPE, "pain_point | motivation.", nullable=False),
+        "title": Column(pl.String, "Short title: the topic label.", nullable=False),
+        "volume": Column(pl.Int64, "Units of the topic in the stage.", nullable=False),
+        "share": Column(pl.Float64, "volume / units assigned to the stage.", nullable=False),
+        "sentiment_mean": Column(pl.Float64, "Mean unit sentiment, -1..1."),
+        "frustration_rate": Column(pl.Float64, "Share of the units scored frustrated (frustration >= 0.5)."),
+        "impact": Column(pl.Float64, "Key-driver impact on the stage's survey scores; null until computed."),
+        "trend": Column(pl.Float64, "Recent change in volume; null until computed."),
+        "quotes": Column(pl.List(pl.String), "Up to 3 representative units (redacted).", nullable=False),
+        "owners": Column(pl.List(pl.String), "The stage's owners from the map.", nullable=False),
+        "kpis": Column(pl.List(pl.String), "The stage's KPI names from the map.", nullable=False),
+        "touchpoints": Column(pl.List(pl.String), "The stage's touchpoint names from the map.", nullable=False),
+    },
+    key=("stage_id", "topic_id"),
+)
+
+TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE, STAGE_INSIGHTS)}

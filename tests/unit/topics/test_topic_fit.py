@@ -1,0 +1,145 @@
+"""fit_topics on synthetic data: four well separated blobs of unit vectors in 16-d plus a few stray units,
+with a deterministic fake encoder for keyword ranking. UMAP's first call compiles its numba kernels (~15 s)."""
+
+import hashlib
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from voc.config import TopicsConfig
+from voc.topics.fit import fit_topics
+from voc.topics.vectors import fit_sample
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:n_jobs value 1 overridden:UserWarning")]
+
+DIM = 16
+SIZES = (40, 70, 55, 60)  # blob 1 is the largest
+STRAY = 12
+
+
+def fake_embed(texts: list[str]) -> np.ndarray:
+    """Each word hashed to ±1 on one of DIM axes, summed and normalised: same text, same vector."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            digest = hashlib.sha256(word.encode()).digest()
+            out[row, digest[0] % DIM] += 1.0 if digest[1] % 2 else -1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def surface(term: str, texts: list[str]) -> str:  # noqa: ARG001
+    return term
+
+
+def synthetic():
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(len(SIZES), DIM))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    blob = np.repeat(np.arange(len(SIZES)), SIZES)
+    vectors = np.vstack([centres[blob] + rng.normal(scale=0.05, size=(len(blob), DIM)), rng.normal(size=(STRAY, DIM))])
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    blob = np.concatenate([blob, np.full(STRAY, -1)])
+    texts = [f"Blob{b} word{b} sample {j}" if b >= 0 else f"stray{j} noise{j}" for j, b in enumerate(blob)]
+    sample = fit_sample([f"u{j}" for j in range(len(texts))], ["survey|2024-01"] * len(texts), size=210, seed=42)
+    return texts, vectors, blob, centres, sample
+
+
+TEXTS, VECTORS, BLOB, CENTRES, SAMPLE = synthetic()
+DOCUMENTS = [t.lower() for t in TEXTS]
+
+
+def fit(texts=TEXTS, vectors=VECTORS, sample=SAMPLE, documents=DOCUMENTS, **settings):
+    config = TopicsConfig(min_topic_size=10, **{"representation": "ctfidf", **settings})
+    return fit_topics(texts, vectors, vectors, sample, documents, surface, config, fake_embed)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return fit()
+
+
+def topic_of_blob(assignments: np.ndarray) -> dict[int, int]:
+    """Each blob's majority topic, after checking that at least 95% of the blob is in it."""
+    out = {}
+    for b in range(len(SIZES)):
+        topic, count = Counter(assignments[BLOB == b].tolist()).most_common(1)[0]
+        assert count >= 0.95 * SIZES[b], f"blob {b} is split: {Counter(assignments[BLOB == b].tolist())}"
+        out[b] = topic
+    return out
+
+
+def test_four_blobs_give_four_topics_one_to_one(fitted):
+    assert fitted.count == 4 and fitted.report["topics"] == 4
+    mapping = topic_of_blob(fitted.assignments)
+    assert sorted(mapping.values()) == [0, 1, 2, 3]
+
+
+def test_topics_are_numbered_by_size_largest_first(fitted):
+    sizes = [int((fitted.assignments == t).sum()) for t in range(fitted.count)]
+    assert sizes == sorted(sizes, reverse=True)
+    assert topic_of_blob(fitted.assignments)[1] == 0  # the 70-unit blob
+
+
+def test_units_outside_the_sample_and_outliers_are_reassigned(fitted):
+    outside = np.setdiff1d(np.arange(len(TEXTS)), SAMPLE)
+    assert len(outside) == 27 and fitted.report["fitted_on"] == 210
+    mapping = topic_of_blob(fitted.assignments)
+    for i in outside[BLOB[outside] >= 0]:
+        assert fitted.assignments[i] == mapping[BLOB[i]]
+    assert fitted.report["outlier_share"] <= 0.1
+    assert fitted.report["outlier_share"] == round(float((fitted.assignments == -1).mean()), 4)
+
+
+def test_keywords_labels_quotes_and_centroids_describe_their_own_blob(fitted):
+    for b, t in topic_of_blob(fitted.assignments).items():
+        words = {w for k in fitted.keywords[t] for w in k.split()}
+        assert {f"blob{b}", f"word{b}"} & words
+        assert not {f"blob{o}" for o in range(len(SIZES)) if o != b} & words
+        assert f"blob{b}" in fitted.labels[t].lower() or f"word{b}" in fitted.labels[t].lower()
+        assert fitted.labels[t][0].isupper()
+        assert len(fitted.quotes[t]) == 3 and all(q.startswith(f"Blob{b} ") for q in fitted.quotes[t])
+        assert float(fitted.centroids[t] @ CENTRES[b]) > 0.95
+    np.testing.assert_allclose(np.linalg.norm(fitted.centroids, axis=1), 1, rtol=1e-5)
+
+
+def test_the_same_inputs_give_the_same_topics(fitted):
+    again = fit()
+    np.testing.assert_array_equal(again.assignments, fitted.assignments)
+    assert (again.keywords, again.labels, again.quotes) == (fitted.keywords, fitted.labels, fitted.quotes)
+    np.testing.assert_array_equal(again.centroids, fitted.centroids)
+
+
+def test_keybert_ranking_with_the_encoder_finds_the_same_topics(fitted):
+    keybert = fit(representation="keybert")
+    np.testing.assert_array_equal(keybert.assignments, fitted.assignments)
+    for b, t in topic_of_blob(keybert.assignments).items():
+        assert any(f"blob{b}" in k or f"word{b}" in k for k in keybert.keywords[t])
+        assert not any(f"blob{o}" in k for k in keybert.keywords[t] for o in range(len(SIZES)) if o != b)
+
+
+def test_kmeans_clustering_finds_the_four_blobs():
+    kmeans = fit(clustering={"algorithm": "kmeans", "n_clusters": 4})
+    assert kmeans.count == 4
+    assert sorted(topic_of_blob(kmeans.assignments).values()) == [0, 1, 2, 3]
+    assert kmeans.report["outlier_share_before_reassignment"] == 0.0
+
+
+def test_outlier_similarity_one_leaves_every_unclustered_unit_an_outlier(fitted):
+    strict = fit(outlier_similarity=1.0)
+    outside = np.setdiff1d(np.arange(len(TEXTS)), SAMPLE)
+    assert (strict.assignments[outside] == -1).all()
+    assert (fitted.assignments[outside] >= 0).sum() > 0  # the default threshold does assign them
+    sample_outliers = strict.assignments[SAMPLE] == -1
+    assert sample_outliers.mean() == pytest.approx(strict.report["outlier_share_before_reassignment"], abs=1e-4)
+    assert strict.report["outlier_share"] == round((len(outside) + int(sample_outliers.sum())) / len(TEXTS), 4)
+
+
+def test_too_few_units_give_no_topics_and_say_so():
+    few = fit(TEXTS[:12], VECTORS[:12], np.arange(12), DOCUMENTS[:12])
+    assert few.count == 0 and few.keywords == [] and few.quotes == []
+    np.testing.assert_array_equal(few.assignments, np.full(12, -1))
+    assert few.centroids.shape == (0, DIM)
+    assert few.report["topics"] == 0 and few.report["outlier_share"] == 1.0
+    assert "too few" in few.report["note"]

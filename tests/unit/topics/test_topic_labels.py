@@ -1,0 +1,94 @@
+"""Topic labels and representative quotes on hand-made keywords, lemma documents and 2-d vectors."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from voc.topics.labels import distinct_keywords, quotes_for, topic_label
+
+
+def same(term: str) -> str:
+    return term
+
+
+def test_distinct_keywords_drops_the_same_words_in_another_order():
+    keywords = ["card permission", "refund", "permission card", "card", "refund"]
+    assert distinct_keywords(keywords, 10) == ["card permission", "refund", "card"]
+
+
+def test_distinct_keywords_keeps_at_most_count_in_rank_order():
+    assert distinct_keywords(["b", "a", "a b", "b a", "c"], 3) == ["b", "a", "a b"]
+
+
+def test_a_phrase_in_a_fifth_of_the_documents_is_the_label_in_its_surface_form():
+    documents = ["late refund bank", "late refund", "money back", "money bank", "bank money"]
+    surface = {"late refund": "late refunds"}.get
+    assert topic_label(["refund", "late refund", "money", "bank"], documents, surface, "") == "Late refunds"
+
+
+def test_a_rare_phrase_gives_way_to_the_two_most_frequent_words():
+    documents = ["late refund bank"] + [f"money bank {i}" for i in range(7)] + ["money"] * 2  # phrase: 1 of 10
+    label = topic_label(["refund", "late refund", "money", "bank"], documents, lambda t: t.upper(), "")
+    assert label == "MONEY & BANK"  # money in 9 documents, bank in 8, refund and late in 1
+
+
+def test_the_label_words_are_counted_in_the_documents_and_capitalised():
+    documents = ["bank"] + ["courier parcel"] * 3 + ["parcel"] * 2
+    assert topic_label(["bank", "courier", "parcel"], documents, same, "") == "Parcel & courier"
+
+
+def test_only_the_top_five_keywords_are_considered():
+    documents = ["late refund"] * 4 + ["aa bb"] * 2 + ["aa"]
+    keywords = ["aa", "bb", "cc", "dd", "ee", "late refund"]
+    assert topic_label(keywords, documents, same, "") == "Aa & bb"
+
+
+def test_a_topic_without_keywords_is_labelled_by_its_central_quote():
+    assert topic_label([], ["why"], same, "  Why?\n ") == "“Why?”"
+
+
+def test_a_long_central_quote_is_cut_with_an_ellipsis():
+    quote = "The   app crashes whenever I open the settings page on my phone"
+    label = topic_label([], [], same, quote)
+    assert label == "“The app crashes whenever I open the settings pag…”"  # 48 characters, spaces collapsed
+    assert len(label) == 48 + 3
+
+
+def test_a_tie_in_word_frequency_gives_the_same_label_in_every_process():
+    code = ("from voc.topics.labels import topic_label; "
+            "print(topic_label(['delivery', 'courier', 'parcel'], ['delivery courier parcel', 'parcel courier delivery'], "
+            "lambda t: t, ''))")
+    labels = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                             capture_output=True, text=True, check=True).stdout.strip() for seed in ("0", "1", "3")}
+    assert labels == {"Delivery & courier"}  # keyword rank decides a tie
+
+
+VECTORS = np.array([[1.0, 0.0], [0.8, 0.6], [0.6, 0.8], [0.0, 1.0], [0.99, 0.14]], dtype=np.float32)
+READABLE = [f"a readable quote number {i}" for i in range(5)]
+
+
+def test_quotes_are_the_members_closest_to_their_centroid_first():
+    members = np.array([0, 1, 2])  # centroid ≈ direction of row 1
+    assert quotes_for(members, VECTORS, READABLE, 3) == [READABLE[1], READABLE[2], READABLE[0]]
+
+
+def test_quotes_respect_the_count_and_only_come_from_members():
+    quotes = quotes_for(np.array([1, 2, 3]), VECTORS, READABLE, 2)
+    assert quotes == [READABLE[2], READABLE[1]]
+    assert quotes_for(np.array([], dtype=np.int64), VECTORS, READABLE, 3) == []
+
+
+def test_too_short_or_too_long_texts_come_after_readable_ones():
+    texts = ["ok", "x" * 281, "a quote of a readable length", "another quote that reads fine", "ok"]
+    assert quotes_for(np.array([0, 1, 2, 3]), VECTORS, texts, 4) == [
+        "a quote of a readable length", "another quote that reads fine", "x" * 281, "ok"]
+
+
+def test_quotes_are_distinct_regardless_of_case():
+    texts = ["The app keeps crashing on me", "the APP keeps crashing on me", "Support never called me back"]
+    vectors = np.array([[1, 0], [1, 0], [0.9, 0.1]], dtype=np.float32)
+    assert quotes_for(np.array([0, 1, 2]), vectors, texts, 3) == [
+        "The app keeps crashing on me", "Support never called me back"]

@@ -1,0 +1,227 @@
+"""Topics with BERTopic on the cached vectors: seeded UMAP + HDBSCAN (or k-means), merged and reassigned.
+
+The sub-models are built from `topics` in voc.yaml and injected through BERTopic's constructor; the
+documents BERTopic counts are spaCy lemma strings (stop words out), so keywords are lemmas; the encoder
+behind KeyBERT-style keyword ranking is the one that made the vectors (through the vector cache).
+
+Steps: fit on a bounded sample → merge clusters whose centroids are near-duplicates → assign every unit
+(sample outliers and units outside the sample) to its nearest topic when close enough → number topics by
+size → keywords, label and quotes per topic.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voc.config import TopicsConfig
+from voc.topics.labels import distinct_keywords, quotes_for, topic_label
+
+__all__ = ["Embed", "TopicFit", "fit_topics"]
+
+log = logging.getLogger(__name__)
+_LABEL_DOCS = 2000  # members looked at for a label
+Embed = Callable[[list[str]], np.ndarray]  # texts -> unit-normalised vectors of the workspace encoder
+
+
+@dataclass(frozen=True)
+class TopicFit:
+    assignments: np.ndarray  # per unit: local topic 0..k-1 (largest first) or -1
+    keywords: list[list[str]]
+    labels: list[str]
+    quotes: list[list[str]]
+    centroids: np.ndarray  # (k, d) unit-normalised means of the members' topic vectors
+    report: dict = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.labels)
+
+
+def fit_topics(
+    texts: list[str], vectors: np.ndarray, topic_vectors: np.ndarray, sample: np.ndarray, documents: list[str],
+    surface: Callable[[str, list[str]], str], config: TopicsConfig, embed: Embed,
+) -> TopicFit:
+    """Topics of the units. `vectors` are the units' own vectors (for quotes), `topic_vectors` the vectors
+    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings per unit."""
+    started = time.perf_counter()
+    n = len(texts)
+    too_few = len(sample) < max(2 * config.min_topic_size, config.umap.n_neighbors + 2)
+    if too_few:
+        log.warning("%d units are too few to fit topics (need %d); every unit is an outlier",
+                    len(sample), max(2 * config.min_topic_size, config.umap.n_neighbors + 2))
+        return _no_topics(n, vectors.shape[1] if vectors.ndim == 2 else 0, len(sample))
+    model = _bertopic(config, embed)
+    sample_docs = [documents[i] for i in sample]
+    with _quiet("BERTopic"):
+        clusters = np.asarray(model.fit_transform(sample_docs, embeddings=topic_vectors[sample])[0])
+    fitted_s = time.perf_counter() - started
+    clusters = _merge_near_duplicates(clusters, topic_vectors[sample], config.merge_similarity)
+    assignments, outliers_before = _assign(clusters, sample, topic_vectors, config.outlier_similarity)
+    assignments = _by_size(assignments)
+    k = int(assignments.max()) + 1 if n else 0
+    centroids = _centroids(topic_vectors, assignments, k)
+    keywords = _keywords(model, config, sample_docs, assignments[sample], k)
+    members = [np.flatnonzero(assignments == t) for t in range(k)]
+    quotes = [quotes_for(m, vectors, texts, config.quotes) for m in members]
+    labels = []
+    for t in range(k):
+        sample_members = [documents[i] for i in members[t][:_LABEL_DOCS]]
+        texts_of = [texts[i] for i in members[t][:_LABEL_DOCS]]
+        labels.append(topic_label(keywords[t], sample_members, lambda term, m=texts_of: surface(term, m),
+                                  quotes[t][0] if quotes[t] else ""))
+    report = {
+        "units": n, "fitted_on": int(len(sample)), "topics": k, "clusters_found": int(clusters.max()) + 1,
+        "outlier_share_before_reassignment": round(outliers_before, 4),
+        "outlier_share": round(float((assignments == -1).mean()) if n else 0.0, 4),
+        "fit_s": round(fitted_s, 2), "total_s": round(time.perf_counter() - started, 2),
+    }
+    return TopicFit(assignments, keywords, labels, quotes, centroids, report)
+
+
+def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202
+    _fresh_numba_cache()
+    from bertopic import BERTopic
+    from bertopic.backend import BaseEmbedder
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    class CachedEncoder(BaseEmbedder):
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:  # noqa: ARG002
+            return embed(list(documents))
+
+    return BERTopic(
+        embedding_model=CachedEncoder(),
+        umap_model=UMAP(n_neighbors=config.umap.n_neighbors, n_components=config.umap.n_components,
+                        min_dist=config.umap.min_dist, metric=config.umap.metric, random_state=config.seed),
+        hdbscan_model=_clusterer(config),
+        vectorizer_model=CountVectorizer(ngram_range=(1, 2), token_pattern=r"\S+"),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=None,  # ranked once, on the final assignment (_keywords)
+        top_n_words=config.keywords,
+        calculate_probabilities=False,
+    )
+
+
+def _clusterer(config: TopicsConfig):  # noqa: ANN202
+    c = config.clustering
+    if c.algorithm == "kmeans":
+        from sklearn.cluster import KMeans
+
+        return KMeans(n_clusters=c.n_clusters, n_init=3, random_state=config.seed)
+    from hdbscan import HDBSCAN
+
+    return HDBSCAN(min_cluster_size=config.min_topic_size, min_samples=c.min_samples,
+                   cluster_selection_method=c.selection, metric="euclidean", prediction_data=False)
+
+
+def _merge_near_duplicates(clusters: np.ndarray, rows: np.ndarray, similarity: float | None) -> np.ndarray:
+    """Merge clusters whose centroids have cosine ≥ `similarity` (average linkage); -1 stays -1."""
+    k = int(clusters.max()) + 1
+    if similarity is None or k < 2:
+        return clusters
+    from sklearn.cluster import AgglomerativeClustering
+
+    merged = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=1 - similarity).fit(_centroids(rows, clusters, k)).labels_
+    return np.where(clusters < 0, -1, merged[np.maximum(clusters, 0)])
+
+
+def _assign(clusters: np.ndarray, sample: np.ndarray, rows: np.ndarray, min_similarity: float) -> tuple[np.ndarray, float]:
+    """Every unit's topic: its cluster in the sample, else its nearest centroid when close enough, else -1."""
+    k = int(clusters.max()) + 1
+    assignments = np.full(len(rows), -1, dtype=np.int64)
+    assignments[sample] = clusters
+    outliers_before = float((clusters < 0).mean())
+    if k == 0:
+        return assignments, outliers_before
+    centroids = _centroids(rows[sample], clusters, k)
+    todo = np.flatnonzero(assignments < 0)
+    for start in range(0, len(todo), 8192):  # bounded memory for big runs
+        block = todo[start : start + 8192]
+        similarity = rows[block] @ centroids.T
+        nearest = similarity.argmax(axis=1)
+        assignments[block] = np.where(similarity[np.arange(len(block)), nearest] >= min_similarity, nearest, -1)
+    return assignments, outliers_before
+
+
+def _by_size(assignments: np.ndarray) -> np.ndarray:
+    """Renumber topics 0..k-1 by size, largest first (ties: lower old id first); -1 stays."""
+    ids, counts = np.unique(assignments[assignments >= 0], return_counts=True)
+    order = ids[np.lexsort((ids, -counts))]
+    mapping = np.full(int(assignments.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
+    mapping[order] = np.arange(len(order))
+    return np.where(assignments < 0, -1, mapping[np.maximum(assignments, 0)])
+
+
+def _centroids(rows: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    sums = np.zeros((k, rows.shape[1]), dtype=np.float64)
+    keep = labels >= 0
+    np.add.at(sums, labels[keep], rows[keep])
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def _keywords(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, k: int) -> list[list[str]]:  # noqa: ANN001
+    """Keywords per topic from c-TF-IDF over the final assignment, re-ranked as configured."""
+    if k == 0:
+        return []
+    with _quiet("BERTopic"):
+        model.update_topics(docs, topics=topics.tolist(), top_n_words=2 * config.keywords,
+                            vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
+                            representation_model=_representation(config))
+    out = []
+    for t in range(k):
+        words = model.get_topic(t) or []
+        out.append(distinct_keywords([w for w, score in words if w and score > 0], config.keywords))
+    return out
+
+
+def _representation(config: TopicsConfig):  # noqa: ANN202
+    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+
+    if config.representation == "keybert":
+        return KeyBERTInspired(top_n_words=2 * config.keywords, nr_candidate_words=40, random_state=config.seed)
+    if config.representation == "mmr":
+        return MaximalMarginalRelevance(diversity=0.3, top_n_words=2 * config.keywords)
+    return None
+
+
+def _no_topics(n: int, dim: int, fitted_on: int) -> TopicFit:
+    report = {"units": n, "fitted_on": fitted_on, "topics": 0, "clusters_found": 0,
+              "outlier_share_before_reassignment": 1.0 if n else 0.0, "outlier_share": 1.0 if n else 0.0,
+              "fit_s": 0.0, "total_s": 0.0, "note": "too few units to fit topics"}
+    return TopicFit(np.full(n, -1, dtype=np.int64), [], [], [], np.zeros((0, dim), dtype=np.float32), report)
+
+
+def _fresh_numba_cache() -> None:
+    """UMAP's numba kernels are compiled once per process into a private folder, never loaded from an earlier
+    process: measured on the sample workspace, kernels loaded from numba's on-disk cache gave another UMAP
+    layout than freshly compiled ones on the same vectors, which would break "same inputs, same topics"."""
+    if "numba" not in sys.modules and "NUMBA_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="voc-numba-")
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["NUMBA_CACHE_DIR"] = folder
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """BERTopic logs its own progress and advice at INFO/WARNING; keep it out of voc's output."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

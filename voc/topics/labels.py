@@ -1,0 +1,63 @@
+"""Readable topic labels and representative quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["distinct_keywords", "quotes_for", "topic_label"]
+
+_QUOTE_CHARS = (20, 280)  # preferred quote length: long enough to say something, short enough to read
+_LABEL_FALLBACK_CHARS = 48
+_PHRASE_SHARE = 0.2
+
+
+def distinct_keywords(keywords: list[str], count: int) -> list[str]:
+    """Keywords without repeats of the same words in another order ("card permission" / "permission card")."""
+    seen: set[frozenset[str]] = set()
+    out = []
+    for keyword in keywords:
+        words = frozenset(keyword.split())
+        if words not in seen:
+            seen.add(words)
+            out.append(keyword)
+    return out[:count]
+
+
+def topic_label(keywords: list[str], documents: list[str], surface: Callable[[str], str], central_quote: str) -> str:
+    """A short phrase in the customers' words: of the top five keywords, the two-word one found in most of the
+    topic's documents (lemma strings) when it is in at least a fifth of them, else the two most frequent single
+    words; a topic without keywords (only stop words, e.g. "Why?") is labelled by its most central quote."""
+    if not keywords:
+        quote = " ".join(central_quote.split())
+        return f"“{quote[:_LABEL_FALLBACK_CHARS].rstrip()}{'…' if len(quote) > _LABEL_FALLBACK_CHARS else ''}”"
+    padded = [f" {d} " for d in documents]
+    frequency = {k: sum(f" {k} " in d for d in padded) for k in keywords[:5]}
+    phrases = [k for k in keywords[:5] if " " in k]
+    best = max(phrases, key=lambda k: frequency[k], default=None)
+    if best is not None and frequency[best] >= _PHRASE_SHARE * len(documents):
+        text = surface(best)
+    else:
+        words = list(dict.fromkeys(w for k in keywords[:5] for w in k.split()))  # keyword order breaks ties
+        words.sort(key=lambda w: -sum(f" {w} " in d for d in padded))
+        text = " & ".join(surface(w) for w in words[:2])
+    return text[:1].upper() + text[1:]
+
+
+def quotes_for(members: np.ndarray, vectors: np.ndarray, texts: list[str], count: int) -> list[str]:
+    """Up to `count` distinct units closest to the members' centroid, preferring readable lengths."""
+    if len(members) == 0:
+        return []
+    centroid = vectors[members].mean(axis=0)
+    order = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
+    low, high = _QUOTE_CHARS
+    readable = np.array([low <= len(texts[i]) <= high for i in order], dtype=bool)
+    chosen: list[str] = []
+    for i in np.concatenate([order[readable], order[~readable]]):
+        text = texts[i]
+        if text.casefold() not in {q.casefold() for q in chosen}:
+            chosen.append(text)
+        if len(chosen) == count:
+            break
+    return chosen
