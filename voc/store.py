@@ -51,6 +51,13 @@ class RunFolder:
         _atomic(target, lambda tmp: table.conform(frame).write_parquet(tmp, compression="zstd", statistics=True))
         return target
 
+    def write_csv(self, frame: pl.DataFrame, table: Table) -> Path:
+        """The table as CSV for spreadsheets and map tools: list cells joined with ' | '."""
+        target = self.path / f"{table.name}.csv"
+        flat = table.conform(frame).with_columns(pl.col(pl.List(pl.String)).list.join(" | "))
+        _atomic(target, lambda tmp: flat.write_csv(tmp))
+        return target
+
     def write_json(self, name: str, payload: Any) -> Path:
         target = self.path / name
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
@@ -138,6 +145,15 @@ class Store:
         except OSError as exc:
             raise _disk_error(path, exc) from exc
         return RunFolder(run_id, path)
+
+    @contextmanager
+    def discarding(self, run: RunFolder) -> Iterator[None]:
+        """Remove the run's staging folder if the block fails (the run is not published)."""
+        try:
+            yield
+        except BaseException:
+            shutil.rmtree(run.path, ignore_errors=True)
+            raise
 
     def publish(self, run: RunFolder) -> Path:
         """Move the finished run into place and point `latest` at it."""

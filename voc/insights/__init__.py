@@ -1,0 +1,1 @@
+"""The aggregate tables: stage insights (and, later, impact and trends)."""
