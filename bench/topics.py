@@ -32,7 +32,7 @@ def main() -> None:
     workspace = load_workspace(args.workspace / "voc.yaml")
     store = Store(workspace.output_dir)
     units = pl.read_parquet(store.latest / "units.parquet").head(args.units)
-    models = Models.of(workspace, store)
+    models = Models.of(workspace, store.cache_dir)
     vectors = models.encode(units["text"].to_list())
     started = time.perf_counter()
     fit = topics_fit(workspace, units, vectors, models.encode)

@@ -63,14 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     validate = add("validate", "check config, journey map and sources without running; lists every problem", _validate)
     with_config(validate)
 
-    run = add("run", "run the nightly job once, now, and publish to the output folder", _run)
+    run = add("run", "run the nightly flow once, now, and publish to the output folder", _run)
     with_config(run)
-    run.add_argument("--full", action="store_true", help="ignore the vector cache: encode every text again and refresh it")
+    run.add_argument("--full", action="store_true",
+                     help="recompute everything: read every source, prepare and encode every text, refit the topics")
 
-    serve = add("serve", "keep serving the nightly run on a schedule (not built yet)", _not_built)
+    serve = add("serve", "serve the nightly flow on a cron schedule (starts a local Prefect server unless PREFECT_API_URL is set)",
+                _serve)
     with_config(serve)
-    serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default: "0 2 * * *")')
-    serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default: UTC)")
+    serve.add_argument("--cron", help='cron schedule (default: flow.cron in voc.yaml, "0 2 * * *")')
+    serve.add_argument("--timezone", help="IANA time zone of the schedule, e.g. Europe/Rome (default: flow.timezone, UTC)")
+    serve.add_argument("--port", type=int, default=4200, help="port of the local Prefect server and its UI (default: 4200)")
 
     score = add("score", "score texts for sentiment and frustration (JSON lines, or a csv/parquet file)", _score)
     score.add_argument("texts", nargs="*", metavar="TEXT", help="texts to score")
@@ -95,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--limit", type=int, metavar="N", help="retrain on at most N rows per set and split (a quick check)")
     train.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
 
-    report = add("report", "rebuild the HTML report of the latest run (not built yet)", _not_built)
+    report = add("report", "rebuild the HTML report of the latest run (out/latest/report.html)", _report)
     with_config(report)
     return parser
 
@@ -127,10 +130,6 @@ def _print_problems(problems: list[Problem]) -> None:
         colour = "red" if problem.severity == "error" else "yellow"
         console.print(f"[{colour}]{problem.severity}:[/] {escape(str(problem))}", soft_wrap=True)
     console.print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
-
-
-def _not_built(args: argparse.Namespace) -> int:
-    raise UsageError(f"`voc {args.command}` is not built yet in this version")
 
 
 # ---------------------------------------------------------------- init
@@ -173,11 +172,11 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from voc.pipeline import collect  # noqa: PLC0415  (keeps `voc --help` fast)
+    from voc.pipeline import read_sources  # noqa: PLC0415  (keeps `voc --help` fast)
 
     workspace = load_workspace(args.config)
     problems = list(workspace.warnings)
-    collected = collect(workspace)
+    collected = read_sources(workspace)
     problems += _language_problems(workspace)
     problems += _model_problems(workspace)
     summary = RichTable("source", "kind", "files", "items", "usable", "quarantined", title="sources")
@@ -246,25 +245,63 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from voc.pipeline import run  # noqa: PLC0415
-
     workspace: Workspace = load_workspace(args.config)
     for warning in workspace.warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    from flows.environment import prefect_environment  # noqa: PLC0415  (before Prefect is imported)
+
+    prefect_environment(workspace.output_dir, args.verbose)
+    from flows.nightly import NightlyRun, run_nightly  # noqa: PLC0415
+
     with _progress() as show:
-        result = run(workspace, full=args.full, progress=show)
-    sources = result.manifest["sources"]
-    table = RichTable("source", "files", "read", "used", "quarantined", title=f"run {result.run_id}")
+        manifest = run_nightly(NightlyRun(config=str(workspace.config_path), full=args.full), progress=show)
+    sources = manifest["sources"]
+    table = RichTable("source", "files", "read", "used", "quarantined", "", title=f"run {manifest['run_id']}")
     for name, counts in sources.items():
-        table.add_row(name, str(counts["files"]), str(counts["read"]), str(counts["used"]), str(counts["quarantined"]))
+        table.add_row(name, str(counts["files"]), str(counts["read"]), str(counts["used"]), str(counts["quarantined"]),
+                      "unchanged" if counts.get("reused") else "")
     if not args.quiet:
         stdout.print(table)
         for name, counts in sources.items():
             for warning in counts["warnings"]:
                 console.print(f"[yellow]warning:[/] {escape(str(warning))}")
-    counts = result.manifest["counts"]
-    stdout.print(f"published {result.path} ({counts['units']} units from {counts['feedback']} items, "
-                 f"{counts['quarantined']} quarantined) in {sum(result.timings.values()):.1f} s")
+    counts = manifest["counts"]
+    path = workspace.output_dir / manifest["run_id"]
+    stdout.print(f"published {path} ({counts['units']} units from {counts['feedback']} items, "
+                 f"{counts['quarantined']} quarantined) in {sum(manifest['timings_s'].values()):.1f} s")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from flows.environment import prefect_environment, prefect_home  # noqa: PLC0415
+
+    workspace: Workspace = load_workspace(args.config)
+    flow = workspace.config.flow
+    cron, timezone = args.cron or flow.cron, args.timezone or flow.timezone
+    prefect_environment(workspace.output_dir, args.verbose)
+    from flows.serve import schedule_problem, serve_nightly  # noqa: PLC0415
+
+    problem = schedule_problem(cron, timezone)
+    if problem:
+        raise UsageError(f"{problem}; pass --cron \"MIN HOUR DAY MONTH WEEKDAY\" (e.g. \"0 2 * * *\") and an IANA --timezone")
+
+    stdout.print(f"serving voc-nightly for {workspace.config_path} on {cron!r} ({timezone}); stop with Ctrl+C")
+    serve_nightly(workspace.config_path, cron, timezone, prefect_home(workspace.output_dir), args.port)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from voc.export.report import write_report  # noqa: PLC0415
+    from voc.night import previous_of  # noqa: PLC0415
+    from voc.store import Store  # noqa: PLC0415
+
+    workspace: Workspace = load_workspace(args.config)
+    store = Store(workspace.output_dir)
+    latest = store.latest_run()
+    if latest is None:
+        raise UsageError(f"{workspace.output_dir} has no published run yet; run `voc run` first")
+    path = write_report(latest, previous_of(latest))
+    stdout.print(f"wrote {path}")
     return EXIT_OK
 
 

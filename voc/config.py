@@ -7,6 +7,7 @@ the config and the map) so that `voc validate` can list them all.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ from voc.errors import ConfigError, Problem
 
 __all__ = [
     "ColumnMap",
+    "ExportConfig",
     "JourneyMap",
     "Kpi",
     "ModelsConfig",
@@ -212,6 +214,8 @@ class TopicsConfig(Strict):
         2.0, ge=0.0, description="Weight of the other units of the same item in a unit's topic vector (0 = the unit alone): "
         "a follow-up like 'what should I do?' joins its item's topic.",
     )
+    window_days: int | None = Field(90, ge=1, description="Fit on the units of the last this many days (counted back from "
+                                    "the newest unit); older units join the fitted topics. null = all units.")
     sample_size: int = Field(50_000, ge=100, description="Fit on at most this many units (stratified by source and month); "
                              "the rest are assigned to the fitted topics.")
     merge_similarity: float | None = Field(0.85, ge=0.0, le=1.0, description="Merge topics whose centroids are at least "
@@ -265,6 +269,63 @@ class TextConfig(Strict):
     min_unit_chars: int = Field(2, ge=1, description="Units with fewer letters or digits than this are dropped as noise.")
 
 
+class ExportConfig(Strict):
+    """What a run writes into out/<run_id>/ besides run.json, the enriched map and the report."""
+
+    formats: list[Literal["parquet", "csv", "jsonl"]] = Field(
+        default_factory=lambda: ["parquet", "csv", "jsonl"],
+        description="Formats of every table: parquet (must stay: the next run reads it), csv (for spreadsheets; list "
+        "cells joined with ' | ', nested cells as JSON, vectors left out), jsonl (one JSON record per line, valid "
+        "against schemas/<table>.schema.json). Drop csv and jsonl on large workspaces: units is the biggest table.",
+    )
+    csv_bom: bool = Field(
+        True, description="Start CSV files with a UTF-8 byte-order mark, so Excel reads them as UTF-8 (£, é, ’ intact); "
+        "false for tools that take the mark for part of the first column name.",
+    )
+    database: str | None = Field(
+        None,
+        description="Also write every table to this database, replaced in one transaction per run: an SQLAlchemy URL such "
+        "as sqlite:///voc.db (a relative path is relative to voc.yaml's folder) or postgresql+psycopg://user@host/db "
+        "(its driver must be installed). List and struct cells are stored as JSON text.",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _parquet_stays(cls, formats: list[str]) -> list[str]:
+        if "parquet" not in formats:
+            raise ValueError("formats must include parquet: the next run reads the topic registry and lineage from it")
+        if len(set(formats)) != len(formats):
+            raise ValueError(f"formats lists a format twice: {formats}")
+        return formats
+
+    @field_validator("database")
+    @classmethod
+    def _looks_like_url(cls, url: str | None) -> str | None:
+        if url is not None and not re.match(r"^[a-z][a-z0-9+]*://", url):
+            raise ValueError(f"database must be an SQLAlchemy URL such as sqlite:///voc.db (found {url!r})")
+        return url
+
+
+class FlowConfig(Strict):
+    """The nightly flow: schedule and retries (only reading sources is retried: it is the only step that
+    waits on something outside the workspace, a share or a mount)."""
+
+    cron: str = Field("0 2 * * *", description="When `voc serve` runs the flow (cron; --cron overrides it).")
+    timezone: str = Field("UTC", description="Time zone of `cron` (IANA name, e.g. Europe/Rome; --timezone overrides it).")
+    source_retries: int = Field(2, ge=0, le=10, description="Read the sources again this many times when a file cannot be read "
+                                "(an unreadable_file quarantine row); after the last try the rows stand and the run goes on.")
+    source_retry_delay_s: float = Field(30.0, ge=0.0, description="Seconds between those tries.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r}; use an IANA name such as Europe/Rome or UTC") from None
+        return zone
+
+
 class VocConfig(Strict):
     """voc.yaml."""
 
@@ -274,7 +335,9 @@ class VocConfig(Strict):
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     journey: JourneyConfig = Field(default_factory=JourneyConfig)
     text: TextConfig = Field(default_factory=TextConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
     output: str = Field("out", description="Output folder, relative to voc.yaml: out/<run_id>/ and out/latest/.")
+    flow: FlowConfig = Field(default_factory=FlowConfig)
 
     @field_validator("sources")
     @classmethod

@@ -1,39 +1,44 @@
-"""The nightly steps as plain functions, in order; `run` chains them under the workspace lock.
+"""The nightly steps as plain functions, in order. Each takes the night and the paths earlier steps wrote,
+and returns the path of what it wrote; `run` chains them, and flows/nightly.py wraps each one as a task.
 
-collect  → read every source: feedback rows (raw text) + quarantine rows, counted per source
-prepare  → redact every message, split customer messages into units (spaCy)
-score    → per unit: a vector (encoder) and sentiment + frustration scores, in one pass, through the on-disk
-           caches (each text goes through the models once, ever); items get scores aggregated from their units
-topics   → BERTopic on the same vectors; topics matched to the registry of earlier runs (stable ids, lineage)
-journey  → stage per unit; pain points and motivations per (stage, topic); the enriched journey map
-publish  → write the tables and run.json to out/<run_id>/, then switch out/latest
+collect  → per source: files and content hashes; a source unchanged since the last run is not read again
+prepare  → redact and split into units the new or changed items; unchanged items keep last run's units
+score    → per unit a vector and sentiment + frustration, through the on-disk caches (each text is encoded
+           once, ever); items get scores aggregated from their units
+topics   → BERTopic on the same vectors, fitted on a window of recent units; ids from the topic registry.
+           Topics whose inputs did not change since the last run are taken over, not refitted
+journey  → stage per unit; topic kinds (pain point, motivation) and the topics table
+insights → pain points and motivations per (stage, topic); the enriched journey map
+export   → every table into the run folder (parquet, csv, json, JSON Schemas) and the map-tools CSV
+report   → report.html
+finish   → run.json, then out/latest switches to this run
 
-The topic registry and its lineage history travel with each run (out/<run_id>/topic_registry.parquet,
-topic_lineage.parquet): a run reads them from out/latest, so they change exactly when latest does.
+Raw feedback text stays in memory between collect and prepare: nothing unredacted is written to disk.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from voc.config import Workspace
+from voc.config import SourceConfig, Workspace
 from voc.errors import VocError
+from voc.export.report import write_report
+from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
+                             source_fingerprint, source_inputs, split_reusable, versions)
+from voc.insights.stage_insights import stage_insights, stage_topic_scores
 from voc.journey.enrich import enriched_map
 from voc.journey.stages import StageEvidence, assign_stages, stage_texts
 from voc.journey.typing import group_scores, insight_kind
-from voc.insights.stage_insights import stage_insights, stage_topic_scores
+from voc.night import Night, Progress, open_night
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import embed_texts
 from voc.scoring.scorer import Scorer
@@ -41,21 +46,23 @@ from voc.scoring.scores import aggregate_items, with_unit_scores
 from voc.schema import (FEEDBACK, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE, TOPIC_REGISTRY, TOPICS, UNASSIGNED, UNITS,
                         Table)
 from voc.sources import Collected, read_source
-from voc.sources.files import expand
-from voc.store import RunFolder, Store, file_digest
+from voc.store import file_digest
 from voc.text.cues import motivation_cues
 from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
-from voc.text.prepare import Prepared, distinct_texts, prepare, redact_column
+from voc.text.prepare import distinct_texts, prepare as prepare_items, redact_column
 from voc.topics.fit import Embed, TopicFit, fit_topics
-from voc.topics.registry import MatchSettings, Matched, NightTopics, match_topics
-from voc.topics.table import topics_table
+from voc.topics.registry import MatchSettings, NightTopics, match_topics
+from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
 from voc.topics.vectors import fit_sample, topic_vectors
 
-__all__ = ["RunResult", "Topics", "collect", "journey", "prepare_feedback", "publish", "run", "score_units", "topics", "topics_fit"]
+__all__ = ["Models", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
+           "manifest", "read_sources", "report", "run", "score", "topics", "topics_fit",
+           "unreadable_sources"]
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int, int], None]  # (step, units of work done so far, total; 0 when unknown)
 _VERSIONED = ("voc", "polars", "spacy", "pydantic", "pyarrow", "torch", "transformers", "sentence-transformers", "bertopic", "prefect")
+_TOPIC_LIBRARIES = ("voc", "polars", "spacy", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy")
+_TOPIC_INPUTS = ("unit_id", "feedback_id", "source", "language", "created_at", "text")
 
 
 @dataclass
@@ -63,23 +70,15 @@ class RunResult:
     run_id: str
     path: Path
     manifest: dict
-    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return self.manifest["timings_s"]
 
 
-def collect(workspace: Workspace) -> list[Collected]:
+def read_sources(workspace: Workspace) -> list[Collected]:
     """Read every source of the workspace; a source that fails as a whole never stops the others."""
     return [read_source(source, workspace.root, exclude=workspace.output_dir) for source in workspace.config.sources]
-
-
-def prepare_feedback(
-    workspace: Workspace, collected: list[Collected], tick: Callable[[int], None] | None = None
-) -> tuple[Prepared, pl.DataFrame]:
-    """Redacted feedback and units of all sources, and the quarantine of all sources (raw text redacted too)."""
-    feedback = pl.concat([c.feedback for c in collected]) if collected else FEEDBACK.empty()
-    prepared = prepare(feedback, workspace.config.text, tick=tick)
-    quarantine = pl.concat([c.quarantine for c in collected]) if collected else QUARANTINE.empty()
-    quarantine = redact_column(redact_column(quarantine, "raw", workspace.config.text), "detail", workspace.config.text)
-    return prepared, QUARANTINE.conform(quarantine)
 
 
 @dataclass
@@ -91,95 +90,253 @@ class Models:
     score_cache: VectorCache
 
     @classmethod
-    def of(cls, workspace: Workspace, store: Store) -> Models:
+    def of(cls, workspace: Workspace, cache_dir: Path) -> Models:
         scorer = Scorer(workspace.config.models, workspace.root)
-        return cls(scorer, VectorCache(store.cache_dir / "vectors", scorer.vector_identity),
-                   VectorCache(store.cache_dir / "scores", scorer.score_identity))
+        return cls(scorer, VectorCache(cache_dir / "vectors", scorer.vector_identity),
+                   VectorCache(cache_dir / "scores", scorer.score_identity))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return embed_texts(texts, self.scorer, self.vector_cache, self.score_cache)[0]
 
 
-def score_units(
-    models: Models, prepared: Prepared, tick: Callable[[int], None] | None = None, refresh: bool = False,
-) -> tuple[np.ndarray, Prepared, dict]:
-    """Vectors of the units (rows in units order), units and feedback with their scores, and what it cost:
-    cached vs computed. `refresh` recomputes every text (and stores the fresh results)."""
-    units = prepared.units
-    vectors, scores, stats = embed_texts(units["text"].to_list(), models.scorer, models.vector_cache, models.score_cache,
-                                         tick, refresh)
-    scored = with_unit_scores(units, scores, keep_probabilities=True)
-    items = aggregate_items(scored)
-    feedback = prepared.feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left")
-    report = {**models.scorer.describe(), **stats.as_dict(),
-              "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings}
-    return vectors, Prepared(FEEDBACK.conform(feedback), UNITS.conform(with_unit_scores(units, scores)), prepared.stats), report
+def _models(night: Night) -> Models:
+    """One Models per night (weights load once even when several steps encode)."""
+    if "models" not in night.memo:
+        night.memo["models"] = Models.of(night.workspace, night.store.cache_dir)
+    return night.memo["models"]
 
 
-@dataclass
-class Topics:
-    units: pl.DataFrame  # UNITS with topic_id
-    fit: TopicFit
-    matched: Matched
-    lineage: pl.DataFrame  # TOPIC_LINEAGE: the history of earlier runs plus tonight's events
-    report: dict
+# ---------------------------------------------------------------- collect
 
 
-def topics(workspace: Workspace, store: Store, units: pl.DataFrame, vectors: np.ndarray, encode: Embed,
-           run_id: str, vector_identity: str) -> Topics:
-    """Fit tonight's topics and give them the registry's stable ids."""
-    config = workspace.config.topics
-    fit = topics_fit(workspace, units, vectors, encode)
-    previous = store.latest_run()
-    registry = _read_or_empty(previous, TOPIC_REGISTRY)
-    night = NightTopics(fit.labels, fit.keywords, [int((fit.assignments == t).sum()) for t in range(fit.count)], fit.centroids)
+@dataclass(frozen=True)
+class SourceNight:
+    """One source tonight: its fingerprints and what was read (None when it is unchanged since the last run)."""
+
+    config: SourceConfig
+    settings: str  # fingerprint of the source and text settings
+    fingerprint: str  # settings and the content of every input file
+    inputs: dict[str, str]
+    collected: Collected | None
+    last: dict[str, Any]  # the last run's report of this source
+
+    @property
+    def reused(self) -> bool:
+        return self.collected is None
+
+
+def collect(night: Night) -> list[SourceNight]:
+    """Hash every source's files; read the sources that changed since the last run (all with `full`)."""
+    workspace = night.workspace
+    last_sources = night.previous_manifest().get("sources", {})
+    with night.step("collect"):
+        sources = []
+        for source in workspace.config.sources:
+            settings = settings_fingerprint(source, workspace.config.text)
+            inputs = source_inputs(source, workspace.root)
+            fingerprint = source_fingerprint(settings, inputs)
+            last = last_sources.get(source.name, {})
+            unchanged = not night.full and last.get("fingerprint") == fingerprint and bool(inputs)
+            collected = None if unchanged else read_source(source, workspace.root, exclude=workspace.output_dir)
+            sources.append(SourceNight(source, settings, fingerprint, inputs, collected, last))
+        night.record("collect", {"sources": {s.config.name: _source_report(s) for s in sources}})
+    if not any(_source_report(s)["files"] for s in sources):
+        raise VocError(f"no source has any file (checked {', '.join(s.path for s in workspace.config.sources)} "
+                       f"under {workspace.root}); nothing was published and out/latest is unchanged")
+    return sources
+
+
+def unreadable_sources(sources: list[SourceNight]) -> list[str]:
+    """Sources read tonight with a file that could not be read (a share or mount away): worth another try."""
+    return [s.config.name for s in sources
+            if s.collected is not None and (s.collected.quarantine["reason"] == "unreadable_file").any()]
+
+
+def _source_report(source: SourceNight) -> dict[str, Any]:
+    """Per source: files, read = used + quarantined, reasons, warnings, input hashes and fingerprints."""
+    fingerprints = {"settings": source.settings, "fingerprint": source.fingerprint, "inputs": source.inputs}
+    if source.collected is None:
+        return {**source.last, **fingerprints, "reused": True}
+    c = source.collected
+    reasons = c.quarantine["reason"].cast(pl.String).value_counts(sort=True) if c.quarantined else None
+    return {"kind": source.config.kind, "files": c.files, "read": c.read, "used": c.used, "quarantined": c.quarantined,
+            "quarantine_reasons": dict(reasons.iter_rows()) if reasons is not None else {}, "warnings": c.warnings,
+            **fingerprints, "reused": False}
+
+
+# ---------------------------------------------------------------- prepare
+
+
+def prepare(night: Night, sources: list[SourceNight]) -> Path:
+    """Redacted feedback, units and quarantine of all sources; only new or changed items go through spaCy."""
+    text = night.workspace.config.text
+    last = {name: _read_last(night, table) for name, table in (("feedback", FEEDBACK), ("units", UNITS), ("quarantine", QUARANTINE))}
+    fresh, kept, order, quarantine = [], [], [], []
+    for source in sources:
+        name = source.config.name
+        last_feedback = last["feedback"].filter(pl.col("source") == name)
+        if source.collected is None:
+            kept.append(last_feedback)
+            order.append(last_feedback.select("feedback_id"))
+            quarantine.append(last["quarantine"].filter(pl.col("source") == name))
+            continue
+        same_settings = not night.full and source.last.get("settings") == source.settings
+        to_prepare, standing = split_reusable(source.collected.feedback, last_feedback if same_settings else last_feedback.clear())
+        fresh.append(to_prepare)
+        kept.append(standing)
+        order.append(source.collected.feedback.select("feedback_id"))
+        quarantine.append(redact_column(redact_column(source.collected.quarantine, "raw", text), "detail", text))
+    new_items = pl.concat(fresh) if fresh else FEEDBACK.empty()
+    with night.step("prepare", total=distinct_texts(new_items) if new_items.height else 0) as tick:
+        prepared = prepare_items(new_items, text, tick=tick)
+        standing = pl.concat(kept) if kept else FEEDBACK.empty()
+        reference = pl.concat(order)
+        feedback = same_order(pl.concat([prepared.feedback, FEEDBACK.conform(standing)]), reference)
+        units = order_like(pl.concat([prepared.units, reused_units(standing, last["units"])]), feedback)
+        quarantined = QUARANTINE.conform(pl.concat(quarantine))
+        out = _save(night, "prepare", feedback=feedback, units=units, quarantine=quarantined)
+        night.record("prepare", {"items_prepared": new_items.height, "items_reused": standing.height, **prepared.stats,
+                                 "counts": {"feedback": feedback.height, "units": units.height, "quarantined": quarantined.height}})
+    return out
+
+
+# ---------------------------------------------------------------- score
+
+
+def score(night: Night, prepared: Path) -> Path:
+    """Vectors (rows in units order) and scores of every unit; items get their units' mean scores."""
+    units, feedback = _load(prepared, "units"), _load(prepared, "feedback")
+    models = _models(night)
+    with night.step("score", total=units["text"].n_unique()) as tick:
+        vectors, scores, stats = embed_texts(units["text"].to_list(), models.scorer, models.vector_cache, models.score_cache,
+                                             tick, refresh=night.full)
+        scored = with_unit_scores(units, scores, keep_probabilities=True)
+        items = aggregate_items(scored)
+        feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
+        out = _save(night, "score", feedback=FEEDBACK.conform(feedback), units=UNITS.conform(with_unit_scores(units, scores)))
+        np.save(out / "vectors.npy", vectors)
+        night.record("score", {**models.scorer.describe(), **stats.as_dict(),
+                               "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
+    return out
+
+
+# ---------------------------------------------------------------- topics
+
+
+def topics(night: Night, scored: Path) -> Path:
+    """Tonight's topics under the registry's stable ids, or the last run's when their inputs are unchanged."""
+    units = _load(scored, "units")
+    models = _models(night)
+    config = night.workspace.config.topics
+    fingerprint = digest("topics", frame_digest(units.select(_TOPIC_INPUTS)), models.scorer.vector_identity, config,
+                         versions(_TOPIC_LIBRARIES))
+    last = night.previous_manifest().get("topics", {})
+    with night.step("topics"):
+        if not night.full and last.get("fingerprint") == fingerprint:
+            assigned, rows, registry, lineage = _last_topics(night, units)
+            report = {**{k: v for k, v in last.items() if k not in ("seconds", "refit", "taken_from")},
+                      "refit": False, "taken_from": last.get("taken_from", night.previous.name if night.previous else None)}
+        else:
+            assigned, rows, registry, lineage, report = _fit_topics(night, units, np.load(scored / "vectors.npy"), models)
+        out = _save(night, "topics", assigned=assigned, rows=rows, registry=registry, lineage=lineage)
+        night.record("topics", {**report, "fingerprint": fingerprint})
+    return out
+
+
+def _fit_topics(night: Night, units: pl.DataFrame, vectors: np.ndarray, models: Models) -> tuple:
+    config = night.workspace.config.topics
+    fit = topics_fit(night.workspace, units, vectors, models.encode)
+    registry = _read_last(night, TOPIC_REGISTRY)
+    night_topics = NightTopics(fit.labels, fit.keywords, [int((fit.assignments == t).sum()) for t in range(fit.count)],
+                               fit.centroids)
     r = config.registry
-    matched = match_topics(registry, night, run_id, vector_identity, MatchSettings(r.threshold, r.lineage_threshold, r.keyword_weight))
+    matched = match_topics(registry, night_topics, night.run_id, models.scorer.vector_identity,
+                           MatchSettings(r.threshold, r.lineage_threshold, r.keyword_weight))
     stable = np.asarray(matched.stable_ids, dtype=np.int64)
     topic_ids = np.where(fit.assignments < 0, -1, stable[np.maximum(fit.assignments, 0)] if fit.count else -1)
-    lineage = pl.concat([_read_or_empty(previous, TOPIC_LINEAGE), matched.events])
+    assigned = units.select("unit_id").with_columns(topic_id=pl.Series(topic_ids, dtype=pl.Int64))
+    first_seen = dict(matched.registry.select("topic_id", "first_seen_run").iter_rows())
+    rows = topic_rows(fit, matched, first_seen, units.height)
+    lineage = pl.concat([_read_last(night, TOPIC_LINEAGE), matched.events])
     events = matched.events["event"].cast(pl.String).value_counts(sort=True)
-    report = {**fit.report, "registry_topics": matched.registry.height, "lineage": dict(events.iter_rows())}
-    return Topics(units.with_columns(topic_id=pl.Series(topic_ids, dtype=pl.Int64)), fit, matched, lineage, report)
+    report = {**fit.report, "refit": True, "registry_topics": matched.registry.height, "lineage": dict(events.iter_rows())}
+    return assigned, rows, matched.registry, lineage, report
 
 
-def journey(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, encode: Embed, topic: Topics, run_id: str
-            ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict, dict]:
-    """(units with stages, topics table, stage insights, enriched map, report). A unit of a source with a fixed
-    `stage` already carries it (prepare); the others are assigned here."""
-    config, journey_map = workspace.config.journey, workspace.journey_map
-    texts, owner = stage_texts(journey_map)
-    evidence = StageEvidence(vectors, _item_index(units), units["topic_id"].to_numpy(), units["channel"].to_list(),
-                             units["stage_id"].to_list())
-    stage_ids, confidence, report = assign_stages(evidence, encode(texts), owner, journey_map, config)
-    units = units.with_columns(stage_id=pl.Series(stage_ids, dtype=pl.String), stage_confidence=pl.Series(confidence))
-    scored = units.with_columns(motivation_cue=pl.Series(motivation_cues(units["text"].to_list()), dtype=pl.Boolean))
-    per_topic = (group_scores(scored.filter(pl.col("topic_id") >= 0), ["topic_id"])
-                 .with_columns(kind=insight_kind(config))
-                 .join(_main_stage(scored), on="topic_id", how="left")
-                 .select("topic_id", "kind", "sentiment_mean", "frustration_rate", "stage_id"))
-    table = topics_table(topic.fit, topic.matched, dict(topic.matched.registry.select("topic_id", "first_seen_run").iter_rows()),
-                         per_topic, units.height)
-    insights = stage_insights(scored, table, journey_map, config, workspace.config.topics.quotes)
-    kinds = stage_topic_scores(scored, config)["kind"].value_counts(sort=True)
-    report = {**report, "stage_topics": dict(kinds.iter_rows()), "insights": insights.height}
-    return UNITS.conform(units), table, insights, enriched_map(journey_map, units, insights, run_id), report
+def _last_topics(night: Night, units: pl.DataFrame) -> tuple:
+    """The last run's topic of every unit, its topics rows, registry and lineage, as they were."""
+    assert night.previous is not None
+    last_units = pl.read_parquet(night.previous / "units.parquet", columns=["unit_id", "topic_id"])
+    assigned = units.select("unit_id").join(last_units, on="unit_id", how="left", maintain_order="left")
+    rows = _read_last(night, TOPICS).drop(SCORED_COLUMNS)
+    return assigned, rows, _read_last(night, TOPIC_REGISTRY), _read_last(night, TOPIC_LINEAGE)
+
+
+def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, encode: Embed) -> TopicFit:
+    """Topics under local ids: item-context vectors, a sample of the window's units stratified by source and
+    month, BERTopic; units outside the window or the sample join the fitted topics."""
+    config = workspace.config.topics
+    clustered = topic_vectors(vectors, _item_index(units), config.context_weight)
+    window = _in_window(units, config.window_days)
+    pool = np.flatnonzero(window)
+    strata = units.select(pl.concat_str(pl.col("source"), pl.col("created_at").dt.strftime("%Y-%m").fill_null("-"),
+                                        separator="|")).to_series()
+    unit_ids = units["unit_id"]
+    sample = pool[fit_sample(unit_ids.gather(pool).to_list(), strata.gather(pool).to_list(), config.sample_size, config.seed)]
+    texts = units["text"].to_list()
+    lemmas = _lemmas(units)
+    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode)
+    newest = units["created_at"].max()
+    fit.report["window"] = {"days": config.window_days, "units": int(window.sum()),
+                            "from": str(newest - timedelta(days=config.window_days)) if config.window_days and newest else None}
+    return fit
+
+
+def _in_window(units: pl.DataFrame, days: int | None) -> np.ndarray:
+    """Units created within `days` of the newest unit (all when days is None; undated units are in)."""
+    newest = units["created_at"].max()
+    if days is None or newest is None:
+        return np.ones(units.height, dtype=bool)
+    inside = units.select((pl.col("created_at") >= newest - timedelta(days=days)).fill_null(True)).to_series()
+    return inside.to_numpy()
 
 
 def _item_index(units: pl.DataFrame) -> np.ndarray:
     return units["feedback_id"].rank("dense").cast(pl.Int64).to_numpy() - 1
 
 
-def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, encode: Embed) -> TopicFit:
-    """Tonight's topics under local ids: item-context vectors, a sample stratified by source and month, BERTopic."""
-    config = workspace.config.topics
-    clustered = topic_vectors(vectors, _item_index(units), config.context_weight)
-    strata = units.select(pl.concat_str(pl.col("source"), pl.col("created_at").dt.strftime("%Y-%m").fill_null("-"),
-                                        separator="|"))
-    sample = fit_sample(units["unit_id"].to_list(), strata.to_series().to_list(), config.sample_size, config.seed)
-    texts = units["text"].to_list()
-    lemmas = _lemmas(units)
-    return fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode)
+def _lemmas(units: pl.DataFrame) -> Lemmatized:
+    parts = [lemmatize(group["text"].to_list(), load_lemmatizer(language))
+             for (language,), group in units.group_by("language", maintain_order=True)]
+    return Lemmatized.combine(parts)
+
+
+# ---------------------------------------------------------------- journey and insights
+
+
+def journey(night: Night, scored: Path, fitted: Path) -> Path:
+    """A stage per unit (a source's fixed stage stands), motivation cues, and the topics table with kinds."""
+    workspace = night.workspace
+    config, journey_map = workspace.config.journey, workspace.journey_map
+    units = _load(scored, "units").drop("topic_id").join(_load(fitted, "assigned"), on="unit_id", how="left",
+                                                         maintain_order="left").select(list(UNITS.columns))
+    vectors = np.load(scored / "vectors.npy")
+    with night.step("journey"):
+        texts, owner = stage_texts(journey_map)
+        evidence = StageEvidence(vectors, _item_index(units), units["topic_id"].to_numpy(), units["channel"].to_list(),
+                                 units["stage_id"].to_list())
+        stage_ids, confidence, report = assign_stages(evidence, _models(night).encode(texts), owner, journey_map, config)
+        units = units.with_columns(stage_id=pl.Series(stage_ids, dtype=pl.String), stage_confidence=pl.Series(confidence))
+        cued = units.with_columns(motivation_cue=pl.Series(motivation_cues(units["text"].to_list()), dtype=pl.Boolean))
+        per_topic = (group_scores(cued.filter(pl.col("topic_id") >= 0), ["topic_id"])
+                     .with_columns(kind=insight_kind(config))
+                     .join(_main_stage(cued), on="topic_id", how="left")
+                     .select("topic_id", *SCORED_COLUMNS))
+        table = with_topic_scores(_load(fitted, "rows"), per_topic)
+        kinds = stage_topic_scores(cued, config)["kind"].value_counts(sort=True)
+        out = _save(night, "journey", units=cued, topics=table)
+        night.record("journey", {**report, "stage_topics": dict(kinds.iter_rows()), "counts": {"topics": table.height}})
+    return out
 
 
 def _main_stage(units: pl.DataFrame) -> pl.DataFrame:
@@ -190,132 +347,121 @@ def _main_stage(units: pl.DataFrame) -> pl.DataFrame:
     return main.select("topic_id", "stage_id")
 
 
-def _lemmas(units: pl.DataFrame) -> Lemmatized:
-    parts = [lemmatize(group["text"].to_list(), load_lemmatizer(language))
-             for (language,), group in units.group_by("language", maintain_order=True)]
-    return Lemmatized.combine(parts)
+def insights(night: Night, placed: Path) -> Path:
+    """Pain points and motivations per (stage, topic), and the enriched journey map."""
+    workspace = night.workspace
+    units, table = _load(placed, "units"), _load(placed, "topics")
+    with night.step("insights"):
+        found = stage_insights(units, table, workspace.journey_map, workspace.config.journey, workspace.config.topics.quotes)
+        enriched = enriched_map(workspace.journey_map, units.drop("motivation_cue"), found, night.run_id)
+        out = _save(night, "insights", stage_insights=STAGE_INSIGHTS.conform(found))
+        (out / "journey_map.enriched.json").write_text(json.dumps(enriched, ensure_ascii=False, default=str), encoding="utf-8")
+        night.record("insights", {"counts": {"stage_insights": found.height}})
+    return out
 
 
-def _read_or_empty(run: Path | None, table: Table) -> pl.DataFrame:
-    path = run / f"{table.name}.parquet" if run is not None else None
-    return table.conform(pl.read_parquet(path)) if path is not None and path.exists() else table.empty()
+# ---------------------------------------------------------------- export, report, finish
 
 
-def source_report(workspace: Workspace, collected: list[Collected]) -> dict:
-    """Per source: files, read = used + quarantined, reasons, warnings and input hashes."""
-    report = {}
-    for source, c in zip(workspace.config.sources, collected, strict=True):
-        reasons = c.quarantine["reason"].cast(pl.String).value_counts(sort=True) if c.quarantined else None
-        files = expand(source.path, workspace.root)
-        report[c.source] = {
-            "kind": source.kind,
-            "files": c.files,
-            "read": c.read,
-            "used": c.used,
-            "quarantined": c.quarantined,
-            "quarantine_reasons": dict(reasons.iter_rows()) if reasons is not None else {},
-            "warnings": c.warnings,
-            "inputs": {str(p.relative_to(workspace.root)) if p.is_relative_to(workspace.root) else str(p): file_digest(p)
-                       for p in files},
-        }
-    return report
+def export(night: Night, prepared: Path, scored: Path, fitted: Path, placed: Path, found: Path) -> Path:
+    """Every table of the run, conformed to voc/schema.py, into the run folder."""
+    tables: list[tuple[Table, pl.DataFrame]] = [
+        (FEEDBACK, _load(scored, "feedback")),
+        (UNITS, _load(placed, "units").drop("motivation_cue")),
+        (QUARANTINE, _load(prepared, "quarantine")),
+        (TOPICS, _load(placed, "topics")),
+        (STAGE_INSIGHTS, _load(found, "stage_insights")),
+        (TOPIC_REGISTRY, _load(fitted, "registry")),
+        (TOPIC_LINEAGE, _load(fitted, "lineage")),
+    ]
+    folder = night.folder
+    with night.step("export"):
+        for table, frame in tables:
+            folder.write_table(frame, table)
+        folder.write_csv(tables[4][1], STAGE_INSIGHTS)
+        enriched = json.loads((found / "journey_map.enriched.json").read_text(encoding="utf-8"))
+        folder.write_json("journey_map.enriched.json", enriched)
+    return folder.path
 
 
-def publish(store: Store, folder: RunFolder, tables: list[tuple[Table, pl.DataFrame]], documents: dict[str, Any],
-            manifest: dict) -> Path:
-    """Write the tables, JSON documents and run.json into the run's staging folder, then publish it as
-    out/<run_id> and out/latest."""
-    for table, frame in tables:
-        folder.write_table(frame, table)
-    folder.write_csv(tables_by_name(tables)[STAGE_INSIGHTS.name], STAGE_INSIGHTS)
-    for name, payload in documents.items():
-        folder.write_json(name, payload)
-    manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    folder.write_json("run.json", manifest)
-    return store.publish(folder)
+def report(night: Night, exported: Path) -> Path:
+    """report.html of the run (with what changed since the last run); run.json so far goes with it."""
+    with night.step("report"):
+        night.folder.write_json("run.json", manifest(night))
+        return write_report(exported, night.previous)
 
 
-def tables_by_name(tables: list[tuple[Table, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
-    return {table.name: frame for table, frame in tables}
+def manifest(night: Night) -> dict[str, Any]:
+    """run.json: what every step recorded, counts, fingerprints, models, seeds, versions and timings."""
+    workspace = night.workspace
+    steps = night.steps()
+    counts = {**steps["prepare"]["counts"], **steps["journey"]["counts"], **steps["insights"]["counts"]}
+    return {
+        "run_id": night.run_id,
+        "started_at": night.started.isoformat(timespec="seconds"),
+        "full": night.full,
+        "previous_run": night.previous.name if night.previous else None,
+        "config": {"path": str(workspace.config_path), "sha256": file_digest(workspace.config_path)},
+        "journey_map": workspace.journey_map.name,
+        "sources": steps["collect"]["sources"],
+        "counts": counts,
+        "text": _without(steps["prepare"], "counts", "seconds"),
+        "scoring": _without(steps["score"], "seconds"),
+        "topics": _without(steps["topics"], "seconds"),
+        "journey": _without(steps["journey"], "seconds", "counts"),
+        "models": workspace.config.models.model_dump(),
+        "seeds": {"topics": workspace.config.topics.seed},
+        "versions": _versions(),
+        "timings_s": {name: report["seconds"] for name, report in steps.items() if "seconds" in report},
+    }
+
+
+def finish(night: Night) -> RunResult:
+    """Write run.json and publish the run as out/latest."""
+    final = manifest(night)
+    path = night.publish(final)
+    return RunResult(run_id=night.run_id, path=path, manifest=final)
 
 
 def run(workspace: Workspace, full: bool = False, progress: Progress | None = None) -> RunResult:
-    """One nightly run, now. Holds the workspace lock; returns where the run was published.
-
+    """One nightly run, now, in this process. Holds the workspace lock; returns where the run was published.
     `progress(step, done, total)` is called when a step starts and as its work advances."""
-    store = Store(workspace.output_dir)
-    started = datetime.now(UTC)
-    timings: dict[str, float] = {}
+    with open_night(workspace, full, progress) as night:
+        sources = collect(night)
+        prepared = prepare(night, sources)
+        scored = score(night, prepared)
+        fitted = topics(night, scored)
+        placed = journey(night, scored, fitted)
+        found = insights(night, placed)
+        exported = export(night, prepared, scored, fitted, placed, found)
+        report(night, exported)
+        return finish(night)
 
-    @contextmanager
-    def step(name: str, total: int = 0) -> Iterator[Callable[[int], None]]:
-        done = 0
 
-        def tick(amount: int) -> None:
-            nonlocal done
-            done += amount
-            if progress:
-                progress(name, done, total)
+# ---------------------------------------------------------------- intermediates
 
-        tick(0)
-        t0 = time.perf_counter()
-        yield tick
-        if progress:
-            progress(name, max(total, 1), max(total, 1))  # finished
-        timings[name] = round(time.perf_counter() - t0, 3)
-        log.info("step %s took %.1f s", name, timings[name])
 
-    with store.lock():
-        with step("collect"):
-            collected = collect(workspace)
-        if not any(c.files for c in collected):
-            raise VocError(f"no source has any file (checked {', '.join(s.path for s in workspace.config.sources)} "
-                           f"under {workspace.root}); nothing was published and out/latest is unchanged")
-        feedback_count = sum(c.used for c in collected)
-        texts = distinct_texts(pl.concat([c.feedback for c in collected])) if feedback_count else 0
-        with step("prepare", total=texts) as tick:
-            prepared, quarantine = prepare_feedback(workspace, collected, tick)
-        models = Models.of(workspace, store)
-        with step("score", total=prepared.units["text"].n_unique()) as tick:
-            vectors, prepared, scoring = score_units(models, prepared, tick, refresh=full)
-        folder = store.begin(started)
-        with store.discarding(folder):
-            with step("topics"):
-                topic = topics(workspace, store, prepared.units, vectors, models.encode, folder.run_id,
-                               models.scorer.vector_identity)
-            with step("journey"):
-                units, topic_table, insights, enriched, journey_report = journey(
-                    workspace, topic.units, vectors, models.encode, topic, folder.run_id)
-            manifest = {
-                "run_id": folder.run_id,
-                "started_at": started.isoformat(timespec="seconds"),
-                "full": full,
-                "config": {"path": str(workspace.config_path), "sha256": file_digest(workspace.config_path)},
-                "journey_map": workspace.journey_map.name,
-                "sources": source_report(workspace, collected),
-                "counts": {"feedback": prepared.feedback.height, "units": units.height, "quarantined": quarantine.height,
-                           "topics": topic_table.height, "stage_insights": insights.height},
-                "text": prepared.stats,
-                "scoring": scoring,
-                "topics": topic.report,
-                "journey": journey_report,
-                "models": workspace.config.models.model_dump(),
-                "seeds": {"topics": workspace.config.topics.seed},
-                "versions": _versions(),
-                "timings_s": timings,
-            }
-            with step("publish"):
-                tables = [(FEEDBACK, prepared.feedback), (UNITS, units), (QUARANTINE, quarantine), (TOPICS, topic_table),
-                          (STAGE_INSIGHTS, insights), (TOPIC_REGISTRY, topic.matched.registry), (TOPIC_LINEAGE, topic.lineage)]
-                path = publish(store, folder, tables, {"journey_map.enriched.json": enriched}, manifest)
-    return RunResult(run_id=folder.run_id, path=path, manifest=manifest, timings=timings)
+def _save(night: Night, step: str, **frames: pl.DataFrame) -> Path:
+    folder = night.work / step
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.write_parquet(folder / f"{name}.parquet", compression="lz4")
+    return folder
+
+
+def _load(folder: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(folder / f"{name}.parquet")
+
+
+def _read_last(night: Night, table: Table) -> pl.DataFrame:
+    """A table of the last published run (empty on the first run)."""
+    path = night.previous / f"{table.name}.parquet" if night.previous is not None else None
+    return table.conform(pl.read_parquet(path)) if path is not None and path.exists() else table.empty()
+
+
+def _without(report: dict, *keys: str) -> dict:
+    return {k: v for k, v in report.items() if k not in keys}
 
 
 def _versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+    return {"python": platform.python_version(), **versions(_VERSIONED)}

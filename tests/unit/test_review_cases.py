@@ -10,7 +10,7 @@ import spacy
 from voc.cli import main
 from voc.config import SourceConfig, TextConfig, load_workspace
 from voc.errors import VocError
-from voc.pipeline import collect
+from voc.pipeline import read_sources
 from voc.sources import read_source
 from voc.store import Store
 from voc.text.nlp import Nlp
@@ -99,7 +99,7 @@ def test_the_output_folder_is_never_read_as_input(tmp_path):
     (tmp_path / "out" / "run1").mkdir(parents=True)
     (tmp_path / "out" / "run1" / "run.json").write_text("{}")
     (tmp_path / "c.json").write_text('[{"speaker": "agent", "text": "Hello"}, {"speaker": "customer", "text": "Hi"}]')
-    (collected,) = collect(ws)
+    (collected,) = read_sources(ws)
     assert collected.files == 1 and collected.used == 1
 
 

@@ -30,7 +30,7 @@ from voc.text.redact import (
     person_rule_spans,
 )
 
-__all__ = ["Prepared", "PreparedText", "distinct_texts", "prepare", "prepare_texts", "redact_column"]
+__all__ = ["Prepared", "PreparedText", "distinct_texts", "prepare", "prepare_texts", "redact_column", "units_of_items"]
 
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -212,9 +212,15 @@ def _units(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, config
                 "text": pl.String, "capped": pl.Boolean, "sent_at": UNITS.schema["created_at"]},
         orient="row",
     )
+    return units_of_items(frame, feedback)
+
+
+def units_of_items(segments: pl.DataFrame, feedback: pl.DataFrame) -> pl.DataFrame:
+    """UNITS from segments (unit_id, feedback_id, message_index, unit_index, text, capped, sent_at) and their
+    items' FEEDBACK rows; scores and topics null, stage only where the source fixes it."""
     items = feedback.select("feedback_id", "native_id", "source", "kind", "channel", "customer_id", "created_at",
                             "language", "score", "score_type", "stage_id")
-    units = frame.join(items, on="feedback_id", how="left", maintain_order="left").with_columns(
+    units = segments.join(items, on="feedback_id", how="left", maintain_order="left").with_columns(
         created_at=pl.coalesce("sent_at", "created_at"),
         sentiment=pl.lit(None, dtype=pl.Float64),
         sentiment_label=pl.lit(None, dtype=UNITS.schema["sentiment_label"]),

@@ -1,4 +1,5 @@
-"""The topics table of a run: fitted topics under their stable ids, with lineage, kind and stage."""
+"""The topics table of a run: fitted topics under their stable ids with lineage (`topic_rows`), then their
+kind, scores and main stage once stages are known (`with_topic_scores`)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from voc.schema import TOPICS
 from voc.topics.fit import TopicFit
 from voc.topics.registry import Matched
 
-__all__ = ["topics_table"]
+__all__ = ["SCORED_COLUMNS", "topic_rows", "with_topic_scores"]
+
+SCORED_COLUMNS = ("kind", "sentiment_mean", "frustration_rate", "stage_id")  # filled by the journey step
 
 
-def topics_table(fit: TopicFit, matched: Matched, registry_first_seen: dict[int, str], scores: pl.DataFrame,
-                 units: int) -> pl.DataFrame:
-    """TOPICS rows, largest first. `scores`: per topic_id its kind, sentiment_mean, frustration_rate, stage_id."""
+def topic_rows(fit: TopicFit, matched: Matched, registry_first_seen: dict[int, str], units: int) -> pl.DataFrame:
+    """TOPICS columns but SCORED_COLUMNS, one row per fitted topic, largest first."""
     sizes = [int((fit.assignments == t).sum()) for t in range(fit.count)]
     frame = pl.DataFrame(
         {
@@ -32,8 +34,13 @@ def topics_table(fit: TopicFit, matched: Matched, registry_first_seen: dict[int,
                           "share": pl.Float64, "quotes": pl.List(pl.String), "first_seen_run": pl.String,
                           "lineage_event": pl.String, "lineage_topic_id": pl.Int64, "lineage_similarity": pl.Float64},
     )
-    frame = (frame.join(scores, on="topic_id", how="left")
-             .with_columns(kind=pl.col("kind").fill_null("neutral").cast(TOPICS.schema["kind"]),
-                           lineage_event=pl.col("lineage_event").cast(TOPICS.schema["lineage_event"]))
-             .sort(["size", "topic_id"], descending=[True, False]))
+    frame = frame.with_columns(lineage_event=pl.col("lineage_event").cast(TOPICS.schema["lineage_event"]))
+    return frame.sort(["size", "topic_id"], descending=[True, False])
+
+
+def with_topic_scores(rows: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
+    """TOPICS: `rows` (topic_rows, or a published topics table) with `scores` per topic_id: kind, sentiment_mean,
+    frustration_rate, stage_id (a topic without scores is neutral)."""
+    frame = (rows.drop(SCORED_COLUMNS, strict=False).join(scores, on="topic_id", how="left", maintain_order="left")
+             .with_columns(kind=pl.col("kind").fill_null("neutral").cast(TOPICS.schema["kind"])))
     return TOPICS.conform(frame.select(list(TOPICS.columns)))

@@ -1,0 +1,1 @@
+"""Prefect flows of voc: thin wiring of voc.pipeline's steps into tasks."""

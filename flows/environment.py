@@ -1,0 +1,25 @@
+"""Prefect settings for a voc process, applied before Prefect is first imported (it reads them at import).
+
+Without PREFECT_API_URL (and without a PREFECT_HOME of the user's own), runs use Prefect's ephemeral mode
+with its database under the workspace's output folder (out/.prefect/): no server to run, history kept per
+workspace. With PREFECT_API_URL, runs are reported to that server and appear in its UI.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["prefect_environment", "prefect_home"]
+
+
+def prefect_home(output_dir: Path) -> Path:
+    return output_dir / ".prefect"
+
+
+def prefect_environment(output_dir: Path, verbose: bool = False) -> None:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+        os.environ["PREFECT_HOME"] = str(prefect_home(output_dir))
