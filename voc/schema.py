@@ -22,7 +22,10 @@ __all__ = [
     "ROLE",
     "SCORE_COLUMNS",
     "SCORE_TYPE",
+    "EVIDENCE_QUOTES",
+    "EVIDENCE_TYPE",
     "INSIGHT_TYPE",
+    "JOURNEY_EVIDENCE",
     "LINEAGE_EVENT",
     "SENTIMENT_LABEL",
     "STAGE_INSIGHTS",
@@ -47,6 +50,7 @@ TOPIC_KIND = pl.Enum(["pain_point", "motivation", "neutral"])
 INSIGHT_TYPE = pl.Enum(["pain_point", "motivation"])
 LINEAGE_EVENT = pl.Enum(["born", "continued", "returned", "merged_into", "split_from", "retired"])
 TOPIC_STATUS = pl.Enum(["active", "retired", "merged"])
+EVIDENCE_TYPE = pl.Enum(["pain", "need", "gain"])
 UNASSIGNED = "unassigned"  # stage_id of a unit whose stage evidence is too weak
 
 QUARANTINE_REASONS = {
@@ -133,8 +137,9 @@ def _json_type(dtype: Any, nullable: bool) -> dict[str, Any]:
     if isinstance(dtype, pl.Enum):
         out: dict[str, Any] = {"enum": list(dtype.categories) + ([None] if nullable else [])}
         return out
-    if isinstance(dtype, pl.Struct):
-        base = {"type": "object", "properties": {f.name: _json_type(f.dtype, True) for f in dtype.fields}}
+    if isinstance(dtype, pl.Struct):  # every field is written, null or not
+        base = {"type": "object", "properties": {f.name: _json_type(f.dtype, True) for f in dtype.fields},
+                "required": [f.name for f in dtype.fields], "additionalProperties": False}
     elif isinstance(dtype, pl.List):
         base = {"type": "array", "items": _json_type(dtype.inner, True)}
     elif isinstance(dtype, pl.Datetime):
@@ -302,3 +307,36 @@ STAGE_INSIGHTS = Table(
 )
 
 TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE, STAGE_INSIGHTS)}
+
+EVIDENCE_QUOTES = 3  # quote columns of journey_evidence.csv
+
+JOURNEY_EVIDENCE = Table(
+    "journey_evidence",
+    "stage_insights laid out for journey-map tools and spreadsheets (journey_evidence.csv): one insight per row, "
+    "flat cells only, in map order. Not a pipeline table: it is derived from stage_insights and topics at export.",
+    {
+        "evidence_id": Column(pl.String, "<stage_id>:<topic_id>; the same insight keeps it across runs (re-import key).",
+                              nullable=False),
+        "stage_order": Column(pl.Int64, "Position of the stage in the journey map, from 1.", nullable=False),
+        "stage": Column(pl.String, "Stage name from the map.", nullable=False),
+        "stage_id": Column(pl.String, "Stage id from the map.", nullable=False),
+        "type": Column(EVIDENCE_TYPE, "pain (a pain point) | need (a motivation stated as a reason or goal, without "
+                       "praise: mean sentiment under journey.motivation_sentiment) | gain (a motivation customers are "
+                       "pleased about).", nullable=False),
+        "title": Column(pl.String, "Short title: the topic label.", nullable=False),
+        "description": Column(pl.String, "The topic's keywords, most representative first, comma-separated.", nullable=False),
+        **{f"quote_{i}": Column(pl.String, f"Representative quote {i} (redacted); empty when there are fewer.")
+           for i in range(1, EVIDENCE_QUOTES + 1)},
+        "evidence_count": Column(pl.Int64, "Customer utterances (units) behind the insight in this stage.", nullable=False),
+        "share": Column(pl.Float64, "evidence_count / units assigned to the stage, 0..1, 3 decimals.", nullable=False),
+        "sentiment": Column(pl.Float64, "Mean sentiment, -1..1, 3 decimals."),
+        "frustration": Column(pl.Float64, "Share of the units scored frustrated, 0..1, 3 decimals."),
+        "impact": Column(pl.Float64, "Key-driver impact on the stage's survey scores, 3 decimals; empty until computed."),
+        "trend": Column(pl.Float64, "Recent change in volume, 3 decimals; empty until computed."),
+        "touchpoints": Column(pl.String, "The stage's touchpoint names, separated by ' | '.", nullable=False),
+        "owners": Column(pl.String, "The stage's owners, separated by ' | '.", nullable=False),
+        "kpis": Column(pl.String, "The stage's KPI names, separated by ' | '.", nullable=False),
+        "topic_id": Column(pl.Int64, "Stable topic id (see topics).", nullable=False),
+    },
+    key=("evidence_id",),
+)

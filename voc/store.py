@@ -14,8 +14,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ import polars as pl
 from voc.errors import VocError, WorkspaceBusyError
 from voc.schema import Table
 
-__all__ = ["RunFolder", "Store", "file_digest"]
+__all__ = ["RunFolder", "Store", "atomic_write", "disk_error", "file_digest", "write_parquet"]
 
 LATEST = "latest"
 _STAGING = ".staging-"
@@ -47,39 +47,47 @@ class RunFolder:
         self.path = path
 
     def write_table(self, frame: pl.DataFrame, table: Table) -> Path:
-        target = self.path / f"{table.name}.parquet"
-        _atomic(target, lambda tmp: table.conform(frame).write_parquet(tmp, compression="zstd", statistics=True))
-        return target
+        return write_parquet(frame, table, self.path / f"{table.name}.parquet")
 
     def write_csv(self, frame: pl.DataFrame, table: Table) -> Path:
         """The table as CSV for spreadsheets and map tools: list cells joined with ' | '."""
         target = self.path / f"{table.name}.csv"
         flat = table.conform(frame).with_columns(pl.col(pl.List(pl.String)).list.join(" | "))
-        _atomic(target, lambda tmp: flat.write_csv(tmp))
-        return target
+        return atomic_write(target, lambda tmp: flat.write_csv(tmp))
 
     def write_json(self, name: str, payload: Any) -> Path:
-        target = self.path / name
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
-        _atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return target
+        return atomic_write(self.path / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _atomic(target: Path, write: Any) -> None:
+def write_parquet(frame: pl.DataFrame, table: Table, target: Path) -> Path:
+    """The table, checked against its schema, as zstd parquet: the form later runs and `voc report` read."""
+    checked = table.conform(frame)
+    return atomic_write(target, lambda tmp: checked.write_parquet(tmp, compression="zstd", statistics=True))
+
+
+def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
+    """Call `write` on a temporary file beside `target`, then rename it over `target`: readers see the old
+    file or the new one, never half of one. Disk errors become a VocError naming `target`."""
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _disk_error(target, exc) from exc
+        with suppress(OSError):  # nothing to remove, or its folder is not there
+            tmp.unlink()
+        raise disk_error(target, exc) from exc
+    return target
 
 
-def _disk_error(path: Path, exc: OSError) -> VocError:
+def disk_error(path: Path, exc: OSError) -> VocError:
     if exc.errno == errno.ENOSPC:
         return VocError(f"no space left on the device while writing {path}; free space and run again")
     if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
         return VocError(f"cannot write {path}: permission denied; make the output folder writable or change `output`")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR) or not path.parent.is_dir():  # polars' errors carry no errno
+        return VocError(f"cannot write {path}: a folder on its path is missing or is a file; "
+                        "check `output` in voc.yaml and that nothing else removed the run's folder")
     return VocError(f"cannot write {path}: {exc.strerror or exc}")
 
 
@@ -110,7 +118,7 @@ class Store:
             self.root.mkdir(parents=True, exist_ok=True)
             handle = (self.root / ".lock").open("a+")
         except OSError as exc:
-            raise _disk_error(self.root, exc) from exc
+            raise disk_error(self.root, exc) from exc
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -143,7 +151,7 @@ class Store:
         try:
             path.mkdir(parents=True)
         except OSError as exc:
-            raise _disk_error(path, exc) from exc
+            raise disk_error(path, exc) from exc
         return RunFolder(run_id, path)
 
     @contextmanager
@@ -165,7 +173,7 @@ class Store:
             link.symlink_to(run.run_id, target_is_directory=True)
             os.replace(link, self.latest)
         except OSError as exc:
-            raise _disk_error(final, exc) from exc
+            raise disk_error(final, exc) from exc
         run.path = final
         return final
 
