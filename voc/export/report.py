@@ -21,9 +21,8 @@ from typing import Any
 import polars as pl
 
 from voc.export.report_data import (
-    FADING,
-    GROWING,
     MIN_CHANGE_UNITS,
+    SIZE_CHANGE,
     PreviousRun,
     RunTables,
     changes,
@@ -167,8 +166,8 @@ def _changes(run: RunTables, previous: PreviousRun | None) -> str:
         return ('<p class="callout">This is the first run: there is no previous run to compare with. '
                 "From the next run on, this section lists new, growing, fading, retired and merged topics.</p>")
     found = changes(run, previous)
-    rule = (f"A topic grows or fades when its size changed by at least {GROWING:.0%} of its previous size "
-            f"(up or down by {abs(FADING):.0%} for fading) and by at least {MIN_CHANGE_UNITS} units.")
+    rule = (f"A topic is growing or fading when its size rose or fell by at least {SIZE_CHANGE:.0%} "
+            f"and by at least {MIN_CHANGE_UNITS} units.")
     panels = [
         _panel("new", "New topics", [(t, _event(t["event"], t["related"], f"{_int(t['size'])} units")) for t in found["new"]]),
         _panel("growing", "Growing", [(t, _size_change(t)) for t in found["growing"]]),

@@ -17,10 +17,9 @@ from voc.errors import VocError
 from voc.schema import QUARANTINE, QUARANTINE_REASONS, STAGE_INSIGHTS, TOPIC_LINEAGE, TOPICS, UNASSIGNED, UNITS, Table
 
 __all__ = [
-    "FADING",
-    "GROWING",
     "MIN_CHANGE_UNITS",
     "NEW_EVENTS",
+    "SIZE_CHANGE",
     "TREND_WEEKS",
     "PreviousRun",
     "RunTables",
@@ -36,9 +35,8 @@ __all__ = [
 ]
 
 NEW_EVENTS = ("born", "returned", "split_from")  # lineage events that make a topic new in this run
-GROWING = 0.25  # a topic grows when its size rose by at least this share of its previous size …
-FADING = -0.25  # … and fades when it fell by at least this share …
-MIN_CHANGE_UNITS = 10  # … and, either way, by at least this many units
+SIZE_CHANGE = 0.25  # a topic grows (fades) when its size rose (fell) by this share of its previous size …
+MIN_CHANGE_UNITS = 10  # … and by at least this many units
 TREND_WEEKS = 4  # trend: the last TREND_WEEKS weeks against the TREND_WEEKS before them
 
 
@@ -150,7 +148,8 @@ def _windows(weeks: int) -> tuple[pl.Expr, pl.Expr]:
 
 def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[str], list[dict[str, Any]]]:
     """Weeks and one JSON-ready record per topic, largest first: scores, keywords, three quotes, units per
-    source, weekly volume, units in the two trend windows and their relative change, and the size change since `previous` (null when new or no previous run)."""
+    source, weekly volume, units in the two trend windows and their relative change, and the size change
+    since `previous` (null for a topic the previous run lacks, or with no previous run)."""
     weeks, weekly = weekly_volume(run.units)
     earlier, recent = _windows(len(weeks))
     sources = (run.units.filter(pl.col("topic_id") >= 0).group_by("topic_id", "source").agg(pl.len().alias("units"))
@@ -169,15 +168,15 @@ def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[st
                        quotes=pl.col("quotes").list.head(3), sources=pl.col("sources").fill_null([]),
                        weekly=pl.col("weekly").fill_null(pl.lit([0] * len(weeks), pl.List(pl.Int64))),
                        earlier=earlier, recent=recent,
-                       trend=((recent - earlier) / pl.max_horizontal(earlier, pl.lit(1))).round(4), change=pl.col("size") - pl.col("previous_size"),
-                       event="lineage_event")
+                       trend=((recent - earlier) / pl.max_horizontal(earlier, pl.lit(1))).round(4),
+                       change=pl.col("size") - pl.col("previous_size"), event="lineage_event")
                .to_dicts())
     return weeks, [{**r, "colour": sentiment_colour(r["sentiment"])} for r in records]
 
 
 def changes(run: RunTables, previous: PreviousRun) -> dict[str, list[dict[str, Any]]]:
     """What changed since `previous`: new topics (this run's lineage event is born, returned or split_from),
-    growing and fading topics (size change by topic_id beyond GROWING/FADING and MIN_CHANGE_UNITS), and
+    growing and fading topics (size change by topic_id of at least SIZE_CHANGE and MIN_CHANGE_UNITS), and
     topics this run retired or merged into another (from this run's lineage events)."""
     new = (run.topics.filter(pl.col("lineage_event").is_in(NEW_EVENTS))
            .select("topic_id", "label", "size", event=pl.col("lineage_event").cast(pl.String),
@@ -187,8 +186,8 @@ def changes(run: RunTables, previous: PreviousRun) -> dict[str, list[dict[str, A
                 .select("topic_id", "label", "before", after=pl.col("size"))
                 .with_columns(delta=pl.col("after") - pl.col("before"))
                 .with_columns(relative=pl.col("delta") / pl.col("before")))
-    growing = compared.filter((pl.col("relative") >= GROWING) & (pl.col("delta") >= MIN_CHANGE_UNITS))
-    fading = compared.filter((pl.col("relative") <= FADING) & (pl.col("delta") <= -MIN_CHANGE_UNITS))
+    growing = compared.filter((pl.col("relative") >= SIZE_CHANGE) & (pl.col("delta") >= MIN_CHANGE_UNITS))
+    fading = compared.filter((pl.col("relative") <= -SIZE_CHANGE) & (pl.col("delta") <= -MIN_CHANGE_UNITS))
     labels = previous.topics.select("topic_id", "label")
     gone = (run.lineage.filter((pl.col("run_id") == run.run_id) & pl.col("event").is_in(["retired", "merged_into"]))
             .join(labels, on="topic_id", how="left")

@@ -202,6 +202,7 @@ def test_changes_are_rendered_against_the_previous_run(two_runs):
     current, previous = two_runs
     html = write_report(current, previous).read_text(encoding="utf-8")
     assert f"Compared with run {BEFORE}" in html and "This is the first run" not in html
+    assert "rose or fell by at least 25% and by at least 10 units" in html
     panel = re.search(r'id="changes-growing">(.*?)</div>', html).group(1)
     assert "Grows" in panel and "20 → 40 (+100%)" in panel and "Steady" not in panel
     assert "split from #1" in html and "merged into #1" in html and "Gone &lt;b&gt;away&lt;/b&gt;" in html
