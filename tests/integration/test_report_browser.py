@@ -105,6 +105,7 @@ def test_report_draws_without_console_errors(browser, report, tmp_path):
 
     browser.get(report.as_uri())
     assert len(_visible_topics(browser)) == len(LABELS)
+    browser.execute_async_script("var done = arguments[0]; requestAnimationFrame(function () { requestAnimationFrame(done); });")
     png = browser.get_screenshot_as_png()
     (tmp_path / "report.png").write_bytes(png)
     image = Image.open(io.BytesIO(png)).convert("RGB")
