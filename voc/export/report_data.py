@@ -147,24 +147,27 @@ def _windows(weeks: int) -> tuple[pl.Expr, pl.Expr]:
 
 
 def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[str], list[dict[str, Any]]]:
-    """Weeks and one JSON-ready record per topic, largest first: scores, keywords, three quotes, units per
-    source, weekly volume, units in the two trend windows and their relative change, and the size change
-    since `previous` (null for a topic the previous run lacks, or with no previous run)."""
+    """Weeks and one JSON-ready record per topic, largest first: scores, keywords, main stage and every stage
+    where it is a pain point or motivation, three quotes, units per source, weekly volume, units in the two
+    trend windows and their relative change, and the size change since `previous` (null for a topic the
+    previous run lacks, or with no previous run)."""
     weeks, weekly = weekly_volume(run.units)
     earlier, recent = _windows(len(weeks))
     sources = (run.units.filter(pl.col("topic_id") >= 0).group_by("topic_id", "source").agg(pl.len().alias("units"))
                .sort(["units", "source"], descending=[True, False])
                .group_by("topic_id", maintain_order=True).agg(sources=pl.struct("source", "units")))
+    insight_stages = run.insights.group_by("topic_id").agg(insight_stages=pl.col("stage_id").unique().sort())
     names = stage_names(run.journey)
     before = (previous.topics if previous else TOPICS.empty()).select("topic_id", previous_size=pl.col("size"))
     stage = pl.col("stage_id").fill_null(UNASSIGNED)
     records = (run.topics.join(weekly, on="topic_id", how="left").join(sources, on="topic_id", how="left")
-               .join(before, on="topic_id", how="left")
+               .join(before, on="topic_id", how="left").join(insight_stages, on="topic_id", how="left")
                .sort(["size", "topic_id"], descending=[True, False])
                .select(id="topic_id", label="label", keywords="keywords", kind="kind", size="size",
                        share=pl.col("share").round(4), sentiment=pl.col("sentiment_mean").round(4),
                        frustration=pl.col("frustration_rate").round(4), stage=stage,
                        stage_name=stage.replace_strict(names, default=stage, return_dtype=pl.String),
+                       stages=pl.concat_list(stage, pl.col("insight_stages").fill_null([])).list.unique(maintain_order=True),
                        quotes=pl.col("quotes").list.head(3), sources=pl.col("sources").fill_null([]),
                        weekly=pl.col("weekly").fill_null(pl.lit([0] * len(weeks), pl.List(pl.Int64))),
                        earlier=earlier, recent=recent,

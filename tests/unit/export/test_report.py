@@ -58,11 +58,11 @@ def stage(stage_id: str, name: str, pains: list[tuple[str, int]]) -> dict:
 
 
 def write_run(folder: Path, unit_frame: pl.DataFrame, topic_frame: pl.DataFrame, lineage: pl.DataFrame | None = None,
-              run_id: str = RUN) -> Path:
+              run_id: str = RUN, insights: pl.DataFrame | None = None) -> Path:
     folder.mkdir(parents=True)
     unit_frame.write_parquet(folder / "units.parquet")
     topic_frame.write_parquet(folder / "topics.parquet")
-    STAGE_INSIGHTS.empty().write_parquet(folder / "stage_insights.parquet")
+    (STAGE_INSIGHTS.empty() if insights is None else insights).write_parquet(folder / "stage_insights.parquet")
     (TOPIC_LINEAGE.empty() if lineage is None else lineage).write_parquet(folder / "topic_lineage.parquet")
     frame(QUARANTINE, source=["nps", "nps", "calls"], locator=["a.csv:2", "a.csv:3", "calls.csv:9"],
           reason=["bad_score", "bad_score", "missing_file"], detail="x").write_parquet(folder / "quarantine.parquet")
@@ -84,7 +84,9 @@ def run_folder(tmp_path):
                         (2, "zeta", "calls", 15, "nice staff"), (-1, "unassigned", "nps", 3, "hm")])
     topic_frame = topics([(1, PLANTED, 3, "pain_point"), (2, "Staff & kind", 1, "motivation")])
     topic_frame = topic_frame.with_columns(quotes=pl.Series([[PLANTED, "too dear"], ["nice staff"]]))
-    return write_run(tmp_path / RUN, unit_frame, topic_frame)
+    insights = frame(STAGE_INSIGHTS, stage_id=["zeta"], topic_id=[2], insight_type="motivation", title="Staff & kind",
+                     volume=1, share=1.0, quotes=[["nice staff"]], owners=[[]], kpis=[[]], touchpoints=[[]])
+    return write_run(tmp_path / RUN, unit_frame, topic_frame, insights=insights)
 
 
 def data_block(html: str) -> str:
@@ -152,6 +154,7 @@ def test_topic_records_aggregate_units_per_source_and_week(run_folder):
     assert (first["id"], first["weekly"], first["stage_name"]) == (1, [2, 0, 1], "Buy it")
     assert first["sources"] == [{"source": "nps", "units": 2}, {"source": "calls", "units": 1}]
     assert len(first["quotes"]) <= 3 and first["change"] is None
+    assert [r["stages"] for r in records] == [["alpha"], ["alpha", "zeta"]]  # main stage, then where it is an insight
 
 
 def test_trend_compares_the_last_four_weeks_with_the_four_before():
