@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from voc.errors import VocError
+
 __all__ = ["prefect_environment", "prefect_home"]
 
 
@@ -22,4 +24,10 @@ def prefect_environment(output_dir: Path, verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        os.environ["PREFECT_HOME"] = str(prefect_home(output_dir))
+        home = prefect_home(output_dir)
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise VocError(f"cannot create {home} for the run history: {exc.strerror or exc}; make the output folder "
+                           "writable or change `output` in voc.yaml") from exc
+        os.environ["PREFECT_HOME"] = str(home)

@@ -31,6 +31,7 @@ import polars as pl
 
 from voc.config import SourceConfig, Workspace
 from voc.errors import VocError
+from voc.export import write_database, write_exports
 from voc.export.report import write_report
 from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
                              source_fingerprint, source_inputs, split_reusable, versions)
@@ -364,7 +365,9 @@ def insights(night: Night, placed: Path) -> Path:
 
 
 def export(night: Night, prepared: Path, scored: Path, fitted: Path, placed: Path, found: Path) -> Path:
-    """Every table of the run, conformed to voc/schema.py, into the run folder."""
+    """Every table of the run, conformed to voc/schema.py, into the run folder (parquet, csv, JSON Lines, JSON
+    Schemas), the map-tools evidence CSV, the enriched map, and the tables to `export.database` if set."""
+    workspace = night.workspace
     tables: list[tuple[Table, pl.DataFrame]] = [
         (FEEDBACK, _load(scored, "feedback")),
         (UNITS, _load(placed, "units").drop("motivation_cue")),
@@ -374,14 +377,15 @@ def export(night: Night, prepared: Path, scored: Path, fitted: Path, placed: Pat
         (TOPIC_REGISTRY, _load(fitted, "registry")),
         (TOPIC_LINEAGE, _load(fitted, "lineage")),
     ]
-    folder = night.folder
+    config = workspace.config.export
     with night.step("export"):
-        for table, frame in tables:
-            folder.write_table(frame, table)
-        folder.write_csv(tables[4][1], STAGE_INSIGHTS)
+        written = write_exports(night.folder.path, tables, config, workspace.journey_map, workspace.config.journey)
         enriched = json.loads((found / "journey_map.enriched.json").read_text(encoding="utf-8"))
-        folder.write_json("journey_map.enriched.json", enriched)
-    return folder.path
+        written.append(night.folder.write_json("journey_map.enriched.json", enriched))
+        if config.database:
+            write_database(config.database, tables, workspace.root)
+        night.record("export", {"files": len(written), "database": bool(config.database)})
+    return night.folder.path
 
 
 def report(night: Night, exported: Path) -> Path:

@@ -46,15 +46,6 @@ class RunFolder:
         self.run_id = run_id
         self.path = path
 
-    def write_table(self, frame: pl.DataFrame, table: Table) -> Path:
-        return write_parquet(frame, table, self.path / f"{table.name}.parquet")
-
-    def write_csv(self, frame: pl.DataFrame, table: Table) -> Path:
-        """The table as CSV for spreadsheets and map tools: list cells joined with ' | '."""
-        target = self.path / f"{table.name}.csv"
-        flat = table.conform(frame).with_columns(pl.col(pl.List(pl.String)).list.join(" | "))
-        return atomic_write(target, lambda tmp: flat.write_csv(tmp))
-
     def write_json(self, name: str, payload: Any) -> Path:
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
         return atomic_write(self.path / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -15,19 +13,9 @@ pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-def _voc(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "voc.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    workspace = tmp_path_factory.mktemp("brightline")
-    assert _voc("init", str(workspace), "--sample", cwd=workspace).returncode == 0
-    validated = _voc("validate", cwd=workspace)
-    assert validated.returncode == 0, validated.stdout + validated.stderr
-    ran = _voc("run", cwd=workspace)
-    assert ran.returncode == 0, ran.stderr
-    return workspace / "out" / "latest"
+def published(sample_run):
+    return sample_run["run"]
 
 
 def test_every_source_is_read_and_conserved(published):
@@ -79,22 +67,6 @@ def test_agent_words_never_become_units(published):
     agent_sentences = {s.strip() for t in agent for s in re.split(r"(?<=[.!?])\s+", t) if len(s.strip()) > 40}
     leaked = agent_sentences & unit_texts
     assert len(leaked) <= len(agent_sentences) * 0.01, sorted(leaked)[:5]
-
-
-def test_second_run_encodes_nothing_and_publishes_identical_tables(published):
-    workspace = published.parent.parent
-    first_manifest = json.loads((published / "run.json").read_text())
-    assert first_manifest["scoring"]["encoded"] == first_manifest["scoring"]["distinct"] > 1000
-    assert _voc("-q", "run", cwd=workspace).returncode == 0
-    second_manifest = json.loads((workspace / "out" / "latest" / "run.json").read_text())
-    assert second_manifest["scoring"]["encoded"] == 0
-    assert second_manifest["scoring"]["cached"] == first_manifest["scoring"]["distinct"]
-    runs = sorted(p for p in (workspace / "out").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
-    first, second = runs[-2], runs[-1]
-    for name in ("feedback", "quarantine"):
-        assert pl.read_parquet(first / f"{name}.parquet").equals(pl.read_parquet(second / f"{name}.parquet")), name
-    unstable = ["topic_id", "stage_id", "stage_confidence"]  # see test_second_run_keeps_every_topic_id
-    assert pl.read_parquet(first / "units.parquet").drop(unstable).equals(pl.read_parquet(second / "units.parquet").drop(unstable))
 
 
 def test_every_unit_and_item_is_scored_and_scores_follow_the_survey_score(published):
@@ -160,17 +132,3 @@ def test_stage_assignment_and_enriched_map(published):
     assert "social_dm" in {c["channel"] for c in enriched["off_map_channels"]}  # the planted off-map touchpoint
     csv = pl.read_csv(published / "stage_insights.csv")
     assert csv.height == pl.read_parquet(published / "stage_insights.parquet").height > 0
-
-
-@pytest.mark.xfail(strict=False, reason="known issue: under CPU load the UMAP layout of a second run can differ from the "
-                   "first (same vectors, bit for bit); the registry then keeps 71 of 77 topic ids. Passes on an idle machine")
-def test_second_run_keeps_every_topic_id(published):
-    workspace = published.parent.parent
-    runs = sorted(p for p in (workspace / "out").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
-    assert len(runs) >= 2, "runs after test_second_run_encodes_nothing_and_publishes_identical_tables"
-    first, second = (pl.read_parquet(r / "topics.parquet") for r in runs[-2:])
-    assert first.select("topic_id", "label").equals(second.select("topic_id", "label"))
-    assert (second["lineage_event"].cast(pl.String) == "continued").all()
-    assert (second["first_seen_run"] == runs[-2].name).all()
-    lineage = pl.read_parquet(runs[-1] / "topic_lineage.parquet")
-    assert lineage["run_id"].unique().sort().to_list() == [runs[-2].name, runs[-1].name]

@@ -8,14 +8,14 @@ import pytest
 
 from voc.errors import VocError, WorkspaceBusyError
 from voc.schema import QUARANTINE
-from voc.store import Store
+from voc.store import Store, write_parquet
 
 WHEN = datetime(2026, 10, 31, 2, 0, tzinfo=UTC)
 
 
 def _publish(store, payload):
     folder = store.begin(WHEN)
-    folder.write_table(QUARANTINE.empty(), QUARANTINE)
+    write_parquet(QUARANTINE.empty(), QUARANTINE, folder.path / "quarantine.parquet")
     folder.write_json("run.json", payload)
     return store.publish(folder)
 

@@ -1,0 +1,110 @@
+"""Nights after the first on the sample workspace: a night with nothing new, killed runs, new items, the lock."""
+
+import csv
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.integration.conftest import copy_workspace, published_runs, voc
+from voc.store import Store
+
+pytestmark = pytest.mark.slow
+CHANGING = {"run.json", "report.html", "journey_map.enriched.json"}  # carry the run id and time
+NEW_COMMENTS = [
+    "The router from the November bundle keeps rebooting itself every evening",
+    "Since the upgrade my router reboots on its own at night and the TV stream stops",
+    "Engineer visit was booked for Saturday but nobody turned up or called",
+    "Nobody came for the engineer appointment and I took the day off for it",
+    "Loved that the new app shows my data usage per device, very clear",
+    "The usage chart per device in the app helped me find what was eating the allowance",
+    "Charged an early exit fee although the contract ended in October",
+    "Why is there an exit fee on my final bill when my contract was already over",
+]
+
+
+def _add_november_survey(workspace: Path, rows_per_comment: int = 5) -> int:
+    path = workspace / "sources" / "surveys" / "nps_2026-11.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["response_id", "submitted_at", "customer_id", "nps", "comment"])
+        n = 0
+        for i, comment in enumerate(NEW_COMMENTS):
+            for j in range(rows_per_comment):
+                n += 1
+                score = 9 if "app" in comment else 2
+                out.writerow([f"nps-nov-{n:04d}", f"2026-11-{1 + (n % 20):02d}T10:{j:02d}:00Z", f"C9{n:04d}", score,
+                              f"{comment} (week {j + 1})"])
+    return n
+
+
+def _files(run: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(run)): p.read_bytes() for p in sorted(run.rglob("*")) if p.is_file() and p.name not in CHANGING}
+
+
+def test_a_night_with_nothing_new_is_quick_and_publishes_identical_files(sample_run, tmp_path):
+    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+    first = Store(workspace / "out").latest_run()
+    started = time.perf_counter()
+    ran = voc("-q", "run", cwd=workspace)
+    seconds = time.perf_counter() - started
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    second = Store(workspace / "out").latest_run()
+    assert second != first
+    assert _files(second) == _files(first)
+    assert {"units.parquet", "units.csv", "journey_evidence.csv", "schemas/units.schema.json"} <= set(_files(second))
+    manifest = json.loads((second / "run.json").read_text())
+    assert manifest["scoring"]["encoded"] == 0 and manifest["text"]["items_prepared"] == 0
+    assert all(source["reused"] for source in manifest["sources"].values())
+    assert manifest["topics"]["refit"] is False and manifest["previous_run"] == first.name
+    assert seconds <= 0.2 * sample_run["seconds"], (seconds, sample_run["seconds"])
+
+
+def _kill_when(workspace: Path, marker: str, timeout: float = 400) -> None:
+    """Start `voc run`; SIGKILL it as soon as a staging folder holds `marker` (a step's output)."""
+    process = subprocess.Popen([sys.executable, "-m", "voc.cli", "-q", "run"], cwd=workspace,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    try:
+        while not list((workspace / "out").glob(f".staging-*/.work/{marker}")):
+            assert process.poll() is None, f"the run ended before {marker}"
+            assert time.monotonic() < deadline, f"no {marker} after {timeout} s"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+
+def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(sample_run, tmp_path):
+    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+    store = Store(workspace / "out")
+    before = store.latest_run()
+    before_feedback = pl.read_parquet(before / "feedback.parquet")
+    added = _add_november_survey(workspace)
+    for marker in ("prepare", "score"):  # killed while scoring, then while fitting topics
+        _kill_when(workspace, marker)
+        assert store.latest_run() == before, marker
+        assert pl.read_parquet(store.latest / "feedback.parquet").equals(before_feedback)
+    ran = voc("-q", "run", cwd=workspace)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    after = store.latest_run()
+    assert after != before and published_runs(workspace)[-1] == after
+    assert not list((workspace / "out").glob(".staging-*"))
+    feedback = pl.read_parquet(after / "feedback.parquet")
+    assert feedback.height == before_feedback.height + added
+    assert feedback.filter(pl.col("native_id").str.starts_with("nps-nov-")).height == added
+    manifest = json.loads((after / "run.json").read_text())
+    assert manifest["text"]["items_prepared"] == added and manifest["text"]["items_reused"] == before_feedback.height
+    assert manifest["sources"]["nps_survey"]["reused"] is False and manifest["sources"]["calls"]["reused"] is True
+    assert manifest["topics"]["refit"] is True
+    units = pl.read_parquet(after / "units.parquet")
+    new_units = units.filter(pl.col("native_id").str.starts_with("nps-nov-"))
+    assert new_units.height >= added and new_units["topic_id"].null_count() == 0
+    old = pl.read_parquet(before / "topics.parquet")
+    continued = pl.read_parquet(after / "topics.parquet").filter(pl.col("topic_id").is_in(old["topic_id"].implode()))
+    assert continued.height >= 0.7 * old.height, (continued.height, old.height)
