@@ -18,7 +18,6 @@ from voc.schema import QUARANTINE, QUARANTINE_REASONS, STAGE_INSIGHTS, TOPIC_LIN
 
 __all__ = [
     "MIN_CHANGE_UNITS",
-    "NEW_EVENTS",
     "SIZE_CHANGE",
     "TREND_WEEKS",
     "PreviousRun",
@@ -34,7 +33,6 @@ __all__ = [
     "weekly_volume",
 ]
 
-NEW_EVENTS = ("born", "returned", "split_from")  # lineage events that make a topic new in this run
 SIZE_CHANGE = 0.25  # a topic grows (fades) when its size rose (fell) by this share of its previous size …
 MIN_CHANGE_UNITS = 10  # … and by at least this many units
 TREND_WEEKS = 4  # trend: the last TREND_WEEKS weeks against the TREND_WEEKS before them
@@ -178,10 +176,11 @@ def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[st
 
 
 def changes(run: RunTables, previous: PreviousRun) -> dict[str, list[dict[str, Any]]]:
-    """What changed since `previous`: new topics (this run's lineage event is born, returned or split_from),
+    """What changed since `previous`: new topics (not among the previous run's topics; their lineage event says
+    whether they were born, returned or split from another),
     growing and fading topics (size change by topic_id of at least SIZE_CHANGE and MIN_CHANGE_UNITS), and
     topics this run retired or merged into another (from this run's lineage events)."""
-    new = (run.topics.filter(pl.col("lineage_event").is_in(NEW_EVENTS))
+    new = (run.topics.join(previous.topics.select("topic_id"), on="topic_id", how="anti")
            .select("topic_id", "label", "size", event=pl.col("lineage_event").cast(pl.String),
                    related=pl.col("lineage_topic_id"))
            .sort(["size", "topic_id"], descending=[True, False]))

@@ -201,6 +201,12 @@ def test_changes_find_new_growing_fading_and_gone_topics(two_runs):
         (7, "Gone <b>away</b>", "retired", None), (8, "Absorbed", "merged_into", 1)]
 
 
+def test_a_night_that_kept_last_nights_topics_shows_no_new_topic(two_runs):
+    current, _ = two_runs  # its topics still carry the lineage event of the run that fitted them
+    found = changes(read_run(current), read_previous(current))
+    assert found["new"] == [] and found["growing"] == [] and found["fading"] == []
+
+
 def test_changes_are_rendered_against_the_previous_run(two_runs):
     current, previous = two_runs
     html = write_report(current, previous).read_text(encoding="utf-8")
