@@ -108,3 +108,18 @@ def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(samp
     old = pl.read_parquet(before / "topics.parquet")
     continued = pl.read_parquet(after / "topics.parquet").filter(pl.col("topic_id").is_in(old["topic_id"].implode()))
     assert continued.height >= 0.7 * old.height, (continued.height, old.height)
+
+
+def test_a_second_run_on_a_busy_workspace_is_refused_and_voc_report_rebuilds_the_report(sample_run, tmp_path):
+    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+    store = Store(workspace / "out")
+    latest = store.latest_run()
+    with store.lock():
+        refused = voc("run", cwd=workspace)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "another voc run is using" in refused.stderr
+    assert store.latest_run() == latest and not list((workspace / "out").glob(".staging-*"))
+    (latest / "report.html").unlink()
+    rebuilt = voc("report", cwd=workspace)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "<!DOCTYPE html>" in (latest / "report.html").read_text(encoding="utf-8")[:200]
