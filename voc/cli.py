@@ -179,6 +179,7 @@ def _validate(args: argparse.Namespace) -> int:
     collected = read_sources(workspace)
     problems += _language_problems(workspace)
     problems += _model_problems(workspace)
+    problems += _schedule_problems(workspace)
     summary = RichTable("source", "kind", "files", "items", "usable", "quarantined", title="sources")
     for i, (source, c) in enumerate(zip(workspace.config.sources, collected, strict=True)):
         field = f"sources.{i}.path"
@@ -211,6 +212,16 @@ def _model_problems(workspace: Workspace) -> list[Problem]:
     except ModelNotAvailableError as exc:
         return [Problem(str(workspace.config_path), str(exc), field="models")]
     return []
+
+
+def _schedule_problems(workspace: Workspace) -> list[Problem]:
+    from flows.environment import prefect_environment  # noqa: PLC0415  (before Prefect is imported)
+
+    prefect_environment(workspace.output_dir)
+    from flows.serve import schedule_problem  # noqa: PLC0415
+
+    problem = schedule_problem(workspace.config.flow.cron, workspace.config.flow.timezone)
+    return [Problem(str(workspace.config_path), problem, field="flow.cron", fix='e.g. cron: "0 2 * * *"')] if problem else []
 
 
 def _language_problems(workspace: Workspace) -> list[Problem]:

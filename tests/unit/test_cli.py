@@ -29,10 +29,10 @@ def test_every_option_has_help_text(name):
         assert action.help, f"`voc {name}` {action.dest} has no help"
 
 
-@pytest.mark.parametrize("argv", [["serve"], ["report"]])
-def test_commands_not_built_yet_exit_with_usage_code(argv, capsys):
-    assert main(argv) == 2
-    assert "not built yet" in capsys.readouterr().err
+def test_report_before_any_run_exits_with_usage_code(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--sample"]) == 0
+    assert main(["report", "--config", str(tmp_path / "ws" / "voc.yaml")]) == 2
+    assert "no published run yet; run `voc run` first" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
