@@ -10,7 +10,7 @@ import spacy
 from voc.cli import main
 from voc.config import SourceConfig, TextConfig, load_workspace
 from voc.errors import VocError
-from voc.pipeline import read_sources
+from voc.pipeline import read_sources, run
 from voc.sources import read_source
 from voc.store import Store
 from voc.text.nlp import Nlp
@@ -103,11 +103,10 @@ def test_the_output_folder_is_never_read_as_input(tmp_path):
     assert collected.files == 1 and collected.used == 1
 
 
-def test_a_run_with_no_files_at_all_fails_and_leaves_latest_alone(tmp_path, capsys):
-    _workspace(tmp_path)
-    assert main(["run", "--config", str(tmp_path / "voc.yaml")]) == 1
-    assert "nothing was published" in capsys.readouterr().err
-    assert not (tmp_path / "out" / "latest").exists()
+def test_a_run_with_no_files_at_all_fails_and_leaves_latest_alone(tmp_path):
+    with pytest.raises(VocError, match="nothing was published"):
+        run(load_workspace(_workspace(tmp_path)))
+    assert not (tmp_path / "out" / "latest").exists() and not list((tmp_path / "out").glob(".staging-*"))
 
 
 def test_an_unsupported_language_is_a_validate_error_not_a_crash(tmp_path, capsys):
@@ -136,7 +135,7 @@ def test_quarantine_detail_is_redacted(tmp_path):
     _workspace(tmp_path, "journey_map: map.yaml\nsources:\n  - {name: s, kind: survey, path: a.csv, channel: phone, "
                          "columns: {text: c, created_at: d}}\n")
     (tmp_path / "a.csv").write_text("c,d\nhello,today jane@example.com\n")
-    assert main(["-q", "run", "--config", str(tmp_path / "voc.yaml")]) == 0
+    run(load_workspace(tmp_path / "voc.yaml"))
     quarantine = pl.read_parquet(tmp_path / "out" / "latest" / "quarantine.parquet")
     assert "jane@example.com" not in quarantine["detail"][0] and "[EMAIL]" in quarantine["detail"][0]
 
