@@ -14,6 +14,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import task_run
+from prefect.states import State
 from pydantic import BaseModel, ConfigDict, Field
 
 from voc import pipeline
@@ -40,7 +41,12 @@ class SourceUnavailable(VocError):
     """A source file could not be read; the collect task tries again."""
 
 
-@task(name="collect", cache_policy=NONE)
+def _source_unavailable(task: object, task_run: object, state: State) -> bool:
+    """Retry collect only when a source file could not be read, never on any other failure."""
+    return isinstance(state.result(raise_on_failure=False), SourceUnavailable)
+
+
+@task(name="collect", cache_policy=NONE, retry_condition_fn=_source_unavailable)
 def collect(night: Night, retries: int) -> list[pipeline.SourceNight]:
     sources = pipeline.collect(night)
     failing = pipeline.unreadable_sources(sources)

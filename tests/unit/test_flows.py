@@ -28,7 +28,8 @@ def test_a_configured_server_is_left_alone(tmp_path, monkeypatch):
 @pytest.mark.slow  # starts Prefect's test server
 def test_collect_retries_an_unreadable_file_then_quarantines_it(tmp_path):
     """A file that cannot be read (here a dangling link, like a share that is away) makes collect try again
-    `source_retries` times; after the last try its quarantine row stands and the flow goes on."""
+    `source_retries` times; after the last try its quarantine row stands and the flow goes on. Any other
+    failure of collect (here: no file at all) is not retried."""
     workspace = tmp_path / "ws"
     (workspace / "surveys").mkdir(parents=True)
     (workspace / "surveys" / "ok.csv").write_text("id,comment\n1,The app is great\n", encoding="utf-8")
@@ -44,6 +45,8 @@ def test_collect_retries_an_unreadable_file_then_quarantines_it(tmp_path):
           - {id: use, name: Use, description: Using the product day to day.}
         """), encoding="utf-8")
     script = textwrap.dedent(f"""\
+        from pathlib import Path
+
         from prefect import flow
         from prefect.testing.utilities import prefect_test_harness
         from flows import nightly
@@ -59,14 +62,27 @@ def test_collect_retries_an_unreadable_file_then_quarantines_it(tmp_path):
                 sources = state.result()
                 return state.state_details.task_run_id, sources[0].collected.quarantine["reason"].to_list()
 
+        @flow
+        def nothing_to_collect():
+            workspace = load_workspace({str(workspace / "voc.yaml")!r})
+            with open_night(workspace) as night:
+                task = nightly.collect.with_options(retries=2, retry_delay_seconds=0)
+                state = task(night, 2, return_state=True)
+                return state.state_details.task_run_id, state.type.value
+
         with prefect_test_harness():
             from prefect import get_client
             task_run_id, reasons = only_collect()
+            for path in Path({str(workspace / "surveys")!r}).iterdir():
+                path.unlink()
+            failed_run_id, failed = nothing_to_collect()
             with get_client(sync_client=True) as client:
                 print("RUNS", client.read_task_run(task_run_id).run_count, reasons)
+                print("NO FILES", client.read_task_run(failed_run_id).run_count, failed)
         """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                          env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "DO_NOT_TRACK": "1",
                               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"})
     assert out.returncode == 0, out.stdout + out.stderr
     assert "RUNS 3 ['unreadable_file']" in out.stdout, out.stdout + out.stderr
+    assert "NO FILES 1 FAILED" in out.stdout, out.stdout + out.stderr  # any other failure is not retried
