@@ -306,6 +306,24 @@ class ExportConfig(Strict):
         return url
 
 
+class InsightsConfig(Strict):
+    """The territory against the map: fragmentation, impact on survey scores, trends and spikes."""
+
+    fragmentation_days: int = Field(14, ge=1, description="Contacts of one customer about one topic this many days apart or "
+                                    "closer count as one journey (repeat contacts, channels used).")
+    min_respondents: int = Field(30, ge=5, description="Impact on NPS/CSAT is computed only with at least this many survey "
+                                 "respondents in the stage and this many / 3 among the topic's customers (else null).")
+    bootstrap: int = Field(1000, ge=100, description="Bootstrap resamples behind the impact's confidence interval.")
+    confidence: float = Field(0.95, gt=0.5, lt=1.0, description="Level of the impact's confidence interval.")
+    seed: int = Field(42, description="Seed of the bootstrap.")
+    period_days: int = Field(7, ge=1, description="Trends and spikes compare the latest period of this many days ...")
+    baseline_periods: int = Field(8, ge=2, description="... with this many periods before it.")
+    spike_z: float = Field(3.0, gt=0.0, description="A change at least this many baseline standard deviations is a spike.")
+    spike_min_volume: int = Field(10, ge=1, description="A topic needs at least this many units in the latest period to spike.")
+    webhook: str | None = Field(None, description="POST spikes to this URL after each run (a Slack-compatible incoming "
+                                "webhook: JSON with `text` and `blocks`); null = no webhook.")
+
+
 class FlowConfig(Strict):
     """The nightly flow: schedule and retries (only reading sources is retried: it is the only step that
     waits on something outside the workspace, a share or a mount)."""
@@ -338,6 +356,7 @@ class VocConfig(Strict):
     export: ExportConfig = Field(default_factory=ExportConfig)
     output: str = Field("out", description="Output folder, relative to voc.yaml: out/<run_id>/ and out/latest/.")
     flow: FlowConfig = Field(default_factory=FlowConfig)
+    insights: InsightsConfig = Field(default_factory=InsightsConfig)
 
     @field_validator("sources")
     @classmethod

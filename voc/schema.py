@@ -14,6 +14,11 @@ import polars as pl
 from voc.errors import SchemaError
 
 __all__ = [
+    "ALERTS",
+    "ALERT_METRIC",
+    "FRAGMENTATION",
+    "MOVE",
+    "TRANSITIONS",
     "FEEDBACK",
     "KIND",
     "MESSAGE",
@@ -306,7 +311,69 @@ STAGE_INSIGHTS = Table(
     key=("stage_id", "topic_id"),
 )
 
-TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE, STAGE_INSIGHTS)}
+MOVE = pl.Enum(["forward", "skip", "backward", "repeat"])  # a stage-to-stage move against the map's designed order
+ALERT_METRIC = pl.Enum(["volume", "sentiment"])
+
+TRANSITIONS = Table(
+    "transitions",
+    "Observed stage-to-stage moves: consecutive contacts of one customer (items in time order, each at its main "
+    "stage), next to the map's designed order.",
+    {
+        "from_stage": Column(pl.String, "Stage of the earlier contact.", nullable=False),
+        "to_stage": Column(pl.String, "Stage of the next contact of the same customer.", nullable=False),
+        "moves": Column(pl.Int64, "How many times customers made this move.", nullable=False),
+        "customers": Column(pl.Int64, "Distinct customers who made it.", nullable=False),
+        "share": Column(pl.Float64, "moves / all moves out of from_stage.", nullable=False),
+        "move": Column(MOVE, "forward (to the next stage of the map) | skip (further ahead) | backward | repeat "
+                       "(the same stage again).", nullable=False),
+    },
+    key=("from_stage", "to_stage"),
+)
+
+FRAGMENTATION = Table(
+    "fragmentation",
+    "Per (stage, topic): customers who contacted the company about the topic, and those who did so through two or "
+    "more channels within insights.fragmentation_days (a journey fragmented across channels).",
+    {
+        "stage_id": Column(pl.String, "Journey stage id.", nullable=False),
+        "topic_id": Column(pl.Int64, "Stable topic id.", nullable=False),
+        "customers": Column(pl.Int64, "Customers with at least one contact on the topic in the stage.", nullable=False),
+        "repeat_customers": Column(pl.Int64, "Customers with two or more contacts within the window.", nullable=False),
+        "fragmented_customers": Column(pl.Int64, "Customers with contacts through two or more channels within the window.",
+                                       nullable=False),
+        "fragmented_share": Column(pl.Float64, "fragmented_customers / customers.", nullable=False),
+        "contacts_per_customer": Column(pl.Float64, "Mean contacts per customer.", nullable=False),
+        "channels": Column(pl.List(pl.String), "Channels used, most contacts first.", nullable=False),
+        "first_channel": Column(pl.String, "Most common first channel of the fragmented customers."),
+        "last_channel": Column(pl.String, "Most common last channel of the fragmented customers."),
+    },
+    key=("stage_id", "topic_id"),
+)
+
+ALERTS = Table(
+    "alerts",
+    "Spikes: a topic's volume or sentiment in the latest period far from its rolling baseline. Lineage-aware: a "
+    "topic renamed, merged or split is compared with its own history, not flagged for the change of id.",
+    {
+        "run_id": Column(pl.String, "The run that raised the alert.", nullable=False),
+        "topic_id": Column(pl.Int64, "Stable topic id.", nullable=False),
+        "label": Column(pl.String, "The topic's label.", nullable=False),
+        "stage_id": Column(pl.String, "The topic's main stage."),
+        "metric": Column(ALERT_METRIC, "volume | sentiment.", nullable=False),
+        "period_start": Column(UTC, "Start of the latest period.", nullable=False),
+        "period_end": Column(UTC, "End of the latest period (exclusive).", nullable=False),
+        "observed": Column(pl.Float64, "Units (volume) or mean sentiment in the latest period.", nullable=False),
+        "baseline": Column(pl.Float64, "Mean of the metric over the baseline periods.", nullable=False),
+        "change": Column(pl.Float64, "observed - baseline (sentiment) or observed / baseline - 1 (volume).", nullable=False),
+        "z": Column(pl.Float64, "Standardised size of the change against the baseline's spread.", nullable=False),
+        "p_value": Column(pl.Float64, "One-sided p-value of a change this large under the baseline."),
+        "note": Column(pl.String, "Lineage context, e.g. 'merged topic 12 into it this run'."),
+    },
+    key=("topic_id", "metric"),
+)
+
+TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE, STAGE_INSIGHTS,
+                              TRANSITIONS, FRAGMENTATION, ALERTS)}
 
 EVIDENCE_QUOTES = 3  # quote columns of journey_evidence.csv
 
