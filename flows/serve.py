@@ -81,17 +81,28 @@ def serve_nightly(config: Path, cron: str, timezone: str, home: Path, port: int)
     if os.environ.get("PREFECT_API_URL"):
         _serve(config, cron, timezone)
         return
+    from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: PLC0415
+
     with local_server(home, port) as url:
-        os.environ["PREFECT_API_URL"] = url
-        _serve(config, cron, timezone)
+        # Prefect reads its settings when first imported (`schedule_problem` has), so the environment variable alone
+        # would not reach this process's client: it would start an ephemeral server of its own on the same database.
+        os.environ["PREFECT_API_URL"] = url  # for the processes the runner starts
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            _serve(config, cron, timezone)
 
 
 def _serve(config: Path, cron: str, timezone: str) -> None:
-    from prefect.types.entrypoint import EntrypointType  # noqa: PLC0415  (after PREFECT_API_URL is set)
+    from prefect import serve  # noqa: PLC0415
     from prefect.schedules import Cron  # noqa: PLC0415
+    from prefect.types.entrypoint import EntrypointType  # noqa: PLC0415
 
     from flows.nightly import nightly  # noqa: PLC0415
 
-    nightly.serve(name=DEPLOYMENT_NAME, schedules=[Cron(cron, timezone=timezone)],
-                  parameters={"run": {"config": str(config.resolve())}}, print_starting_message=True,
-                  entrypoint_type=EntrypointType.MODULE_PATH)
+    # Served as a deployment rather than with `nightly.serve`: each run then starts as `python -m prefect.engine`
+    # importing flows.nightly, as a worker's runs do. `nightly.serve` would hand runs a pickled copy of the flow
+    # whose function keeps only the globals its body uses, so its `NightlyRun` annotation no longer resolves and
+    # every run fails parameter validation.
+    deployment = nightly.to_deployment(name=DEPLOYMENT_NAME, schedules=[Cron(cron, timezone=timezone)],
+                                       parameters={"run": {"config": str(config.resolve())}},
+                                       entrypoint_type=EntrypointType.MODULE_PATH)
+    serve(deployment, print_starting_message=True)
