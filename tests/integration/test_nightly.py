@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -66,9 +67,10 @@ def test_a_night_with_nothing_new_is_quick_and_publishes_identical_files(sample_
 
 
 def _kill_when(workspace: Path, marker: str, timeout: float = 400) -> None:
-    """Start `voc run`; SIGKILL it as soon as a staging folder holds `marker` (a step's output)."""
+    """Start `voc run`; SIGKILL it as soon as a staging folder holds `marker` (a step's output). The whole process
+    group is killed, as a scheduler or `systemctl kill` does: Prefect's temporary API server goes with it."""
     process = subprocess.Popen([sys.executable, "-m", "voc.cli", "-q", "run"], cwd=workspace,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + timeout
     try:
         while not list((workspace / "out").glob(f".staging-*/.work/{marker}")):
@@ -76,7 +78,7 @@ def _kill_when(workspace: Path, marker: str, timeout: float = 400) -> None:
             assert time.monotonic() < deadline, f"no {marker} after {timeout} s"
             time.sleep(0.05)
     finally:
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
 
