@@ -16,6 +16,7 @@ from voc.errors import SchemaError
 __all__ = [
     "ALERTS",
     "ALERT_METRIC",
+    "CUSTOMER_PATHS",
     "FRAGMENTATION",
     "MOVE",
     "TRANSITIONS",
@@ -33,6 +34,7 @@ __all__ = [
     "JOURNEY_EVIDENCE",
     "LINEAGE_EVENT",
     "SENTIMENT_LABEL",
+    "STAGE_FRAGMENTATION",
     "STAGE_INSIGHTS",
     "TABLES",
     "TOPICS",
@@ -301,8 +303,22 @@ STAGE_INSIGHTS = Table(
         "share": Column(pl.Float64, "volume / units assigned to the stage.", nullable=False),
         "sentiment_mean": Column(pl.Float64, "Mean unit sentiment, -1..1."),
         "frustration_rate": Column(pl.Float64, "Share of the units scored frustrated (frustration >= 0.5)."),
-        "impact": Column(pl.Float64, "Key-driver impact on the stage's survey scores; null until computed."),
-        "trend": Column(pl.Float64, "Recent change in volume; null until computed."),
+        "impact_metric": Column(pl.String, "nps | csat: the stage's survey score the impact is measured on (the one with "
+                                "more respondents); null when the stage has neither."),
+        "impact": Column(pl.Float64, "The stage's score minus its score without the topic's respondents (NPS points, or "
+                         "CSAT points): negative when the topic drags the score down; null with too little evidence "
+                         "(insights.min_respondents)."),
+        "impact_low": Column(pl.Float64, "Lower bound of the impact's bootstrap interval (insights.confidence)."),
+        "impact_high": Column(pl.Float64, "Upper bound of the impact's bootstrap interval."),
+        "driver": Column(pl.Float64, "Key-driver coefficient: the topic's effect on a respondent's score in a regression "
+                         "on all typed topics of the stage (score points)."),
+        "opportunity": Column(pl.Float64, "Priority score from volume, impact and frustration (higher: fix first)."),
+        "priority": Column(pl.Int64, "Rank of a pain point across the whole map by opportunity (1 = fix first); null for "
+                           "motivations."),
+        "fragmented_share": Column(pl.Float64, "Share of the topic's customers in the stage who contacted through two or "
+                                   "more channels within insights.fragmentation_days (see the fragmentation table)."),
+        "trend": Column(pl.Float64, "The topic's units in the latest period / its mean over the baseline periods - 1 "
+                        "(insights.period_days, baseline_periods); null without a baseline."),
         "quotes": Column(pl.List(pl.String), "Up to 3 representative units (redacted).", nullable=False),
         "owners": Column(pl.List(pl.String), "The stage's owners from the map.", nullable=False),
         "kpis": Column(pl.List(pl.String), "The stage's KPI names from the map.", nullable=False),
@@ -313,6 +329,22 @@ STAGE_INSIGHTS = Table(
 
 MOVE = pl.Enum(["forward", "skip", "backward", "repeat"])  # a stage-to-stage move against the map's designed order
 ALERT_METRIC = pl.Enum(["volume", "sentiment"])
+
+CUSTOMER_PATHS = Table(
+    "customer_paths",
+    "Observed journeys: per customer (linked across sources by customer_id), every contact in time order at its "
+    "main stage.",
+    {
+        "customer_id": Column(pl.String, "Customer id as given by the sources.", nullable=False),
+        "step": Column(pl.Int64, "Position of the contact in the customer's journey, from 1.", nullable=False),
+        "feedback_id": Column(pl.String, "The contact (item).", nullable=False),
+        "created_at": Column(UTC, "When the contact was made, UTC.", nullable=False),
+        "stage_id": Column(pl.String, "The contact's main stage: the stage most of its assigned units are in.", nullable=False),
+        "channel": Column(pl.String, "Channel of the contact.", nullable=False),
+        "sentiment": Column(pl.Float64, "Mean sentiment of the contact's units."),
+    },
+    key=("customer_id", "step"),
+)
 
 TRANSITIONS = Table(
     "transitions",
@@ -350,6 +382,20 @@ FRAGMENTATION = Table(
     key=("stage_id", "topic_id"),
 )
 
+STAGE_FRAGMENTATION = Table(
+    "stage_fragmentation",
+    "Per stage: the fragmentation table summed over the stage's topics (in journey_map.enriched.json, not a file of "
+    "its own).",
+    {
+        "stage_id": Column(pl.String, "Journey stage id.", nullable=False),
+        "customers": Column(pl.Int64, "Customers on the stage's topics, counted once per topic.", nullable=False),
+        "fragmented_customers": Column(pl.Int64, "Of them, fragmented across channels, counted once per topic.", nullable=False),
+        "fragmentation_index": Column(pl.Float64, "fragmented_customers / customers.", nullable=False),
+        "top_fragmented_topic": Column(pl.Int64, "The topic with most fragmented customers; null when none."),
+    },
+    key=("stage_id",),
+)
+
 ALERTS = Table(
     "alerts",
     "Spikes: a topic's volume or sentiment in the latest period far from its rolling baseline. Lineage-aware: a "
@@ -373,7 +419,7 @@ ALERTS = Table(
 )
 
 TABLES = {t.name: t for t in (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE, STAGE_INSIGHTS,
-                              TRANSITIONS, FRAGMENTATION, ALERTS)}
+                              CUSTOMER_PATHS, TRANSITIONS, FRAGMENTATION, ALERTS)}
 
 EVIDENCE_QUOTES = 3  # quote columns of journey_evidence.csv
 

@@ -12,7 +12,11 @@ from voc.config import JourneyConfig, JourneyMap
 from voc.journey.typing import group_scores, insight_kind
 from voc.schema import STAGE_INSIGHTS, UNASSIGNED
 
-__all__ = ["stage_insights", "stage_topic_scores"]
+__all__ = ["EVIDENCE_COLUMNS", "stage_insights", "stage_topic_scores", "with_evidence"]
+
+# filled by `with_evidence` from the impact, trend and fragmentation computations
+EVIDENCE_COLUMNS = ("impact_metric", "impact", "impact_low", "impact_high", "driver", "opportunity", "priority",
+                    "fragmented_share", "trend")
 
 
 def stage_topic_scores(units: pl.DataFrame, config: JourneyConfig) -> pl.DataFrame:
@@ -50,8 +54,8 @@ def stage_insights(units: pl.DataFrame, topics: pl.DataFrame, journey_map: Journ
             .join(examples, on=["stage_id", "topic_id"], how="left")
             .join(context, on="stage_id", how="left")
             .with_columns(insight_type=pl.col("kind").cast(STAGE_INSIGHTS.schema["insight_type"]),
-                          impact=pl.lit(None, pl.Float64), trend=pl.lit(None, pl.Float64),
-                          quotes=pl.col("quotes").fill_null([]))
+                          quotes=pl.col("quotes").fill_null([]),
+                          **{c: pl.lit(None, STAGE_INSIGHTS.schema[c]) for c in EVIDENCE_COLUMNS})
             .sort(["stage_order", "insight_type", "volume", "topic_id"], descending=[False, False, True, False]))
     return STAGE_INSIGHTS.conform(rows.select(list(STAGE_INSIGHTS.columns)))
 
@@ -71,3 +75,20 @@ def _examples(units: pl.DataFrame, typed: pl.DataFrame, topics: pl.DataFrame, co
 
 def _touchpoint_name(journey_map: JourneyMap, touchpoint_id: str) -> str:
     return next(t.name for t in journey_map.touchpoints if t.id == touchpoint_id)
+
+
+def with_evidence(insights: pl.DataFrame, effects: pl.DataFrame, trends: pl.DataFrame, fragmentation: pl.DataFrame
+                  ) -> pl.DataFrame:
+    """STAGE_INSIGHTS with the evidence columns filled: impact, its interval, driver and opportunity per (stage,
+    topic) from `effects`; trend per topic from `trends`; fragmented_share per (stage, topic) from `fragmentation`;
+    priority = rank of the pain points by opportunity across the map (ties by volume, then stage and topic)."""
+    keys = ["stage_id", "topic_id"]
+    joined = (insights.drop(EVIDENCE_COLUMNS)
+              .join(effects.select(*keys, "impact_metric", "impact", "impact_low", "impact_high", "driver", "opportunity"),
+                    on=keys, how="left", maintain_order="left")
+              .join(trends.select("topic_id", "trend"), on="topic_id", how="left", maintain_order="left")
+              .join(fragmentation.select(*keys, "fragmented_share"), on=keys, how="left", maintain_order="left"))
+    pains = (joined.filter((pl.col("insight_type") == "pain_point") & pl.col("opportunity").is_not_null())
+             .sort(["opportunity", "volume", "stage_id", "topic_id"], descending=[True, True, False, False])
+             .select(*keys, priority=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)))
+    return STAGE_INSIGHTS.conform(joined.join(pains, on=keys, how="left", maintain_order="left"))

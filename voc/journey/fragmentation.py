@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from voc.schema import FRAGMENTATION, UNASSIGNED
+from voc.schema import FRAGMENTATION, STAGE_FRAGMENTATION, UNASSIGNED
 
-__all__ = ["STAGE_FRAGMENTATION", "fragmentation", "stage_fragmentation"]
+__all__ = ["fragmentation", "stage_fragmentation"]
 
 _KEYS = ["stage_id", "topic_id"]
 _CUSTOMER = [*_KEYS, "customer_id"]
 
-# Per-stage roll-up of FRAGMENTATION for the enriched map (not a published table); dtypes are the table's.
-STAGE_FRAGMENTATION = pl.Schema({
-    "stage_id": FRAGMENTATION.schema["stage_id"],
-    "customers": FRAGMENTATION.schema["customers"],
-    "fragmented_customers": FRAGMENTATION.schema["fragmented_customers"],
-    "fragmentation_index": FRAGMENTATION.schema["fragmented_share"],
-    "top_fragmented_topic": FRAGMENTATION.schema["topic_id"],
-})
 
 
 def fragmentation(units: pl.DataFrame, window_days: int) -> pl.DataFrame:
@@ -62,7 +54,7 @@ def fragmentation(units: pl.DataFrame, window_days: int) -> pl.DataFrame:
 
 
 def stage_fragmentation(table: pl.DataFrame) -> pl.DataFrame:
-    """Per stage_id of a FRAGMENTATION table (STAGE_FRAGMENTATION columns), sorted by stage_id.
+    """STAGE_FRAGMENTATION: per stage_id of a FRAGMENTATION table, sorted by stage_id.
 
     customers and fragmented_customers are sums over the stage's topics, so a customer who contacted the
     company about two topics of the stage counts twice; fragmentation_index is their ratio.
@@ -74,7 +66,7 @@ def stage_fragmentation(table: pl.DataFrame) -> pl.DataFrame:
                  pl.col("fragmented_customers").sum(),
                  pl.col("topic_id").filter(pl.col("fragmented_customers") > 0).first().alias("top_fragmented_topic"))
             .with_columns(fragmentation_index=pl.col("fragmented_customers") / pl.col("customers")))
-    return rows.select(list(STAGE_FRAGMENTATION)).cast(dict(STAGE_FRAGMENTATION))
+    return STAGE_FRAGMENTATION.conform(rows.with_columns(pl.col("top_fragmented_topic").cast(pl.Int64)))
 
 
 def _contacts(units: pl.DataFrame) -> pl.DataFrame:

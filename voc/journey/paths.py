@@ -16,18 +16,17 @@ import polars as pl
 
 from voc.config import JourneyMap
 from voc.errors import VocError
-from voc.schema import MOVE, TRANSITIONS, UNASSIGNED, UNITS
+from voc.schema import CUSTOMER_PATHS, MOVE, TRANSITIONS, UNASSIGNED
 
 __all__ = ["candidate_stages", "customer_paths", "flow_summary", "transitions"]
 
-_PATH_COLUMNS = ["customer_id", "feedback_id", "created_at", "stage_id", "channel", "sentiment"]
-_PATH_SCHEMA = pl.Schema({**{c: UNITS.schema[c] for c in _PATH_COLUMNS}, "step": pl.Int64})
 _CUSTOMER = pl.col("customer_id")
 
 
 def customer_paths(units: pl.DataFrame, journey_map: JourneyMap | None = None) -> pl.DataFrame:
-    """One row per contact of a known customer, in time order: customer_id, feedback_id, created_at (the item's
-    first unit), stage_id (its main stage), channel, sentiment (mean of its units) and step (1, 2, … per customer).
+    """CUSTOMER_PATHS: one row per contact of a known customer, in time order: customer_id, step (1, 2, … per
+    customer), feedback_id, created_at (the item's first unit), stage_id (its main stage), channel, sentiment
+    (mean of its units).
 
     The main stage is the one with most of the item's assigned units; ties go to the earlier stage of
     `journey_map` when one is given, else to the smaller stage id. Left out: units without a customer_id (a path
@@ -52,8 +51,7 @@ def customer_paths(units: pl.DataFrame, journey_map: JourneyMap | None = None) -
         items.join(main, on="feedback_id", how="inner")
         .sort(["customer_id", "created_at", "feedback_id"])
         .with_columns(step=(pl.int_range(pl.len(), dtype=pl.Int64) + 1).over("customer_id"))
-        .select(list(_PATH_SCHEMA))
-        .cast(dict(_PATH_SCHEMA))
+        .pipe(CUSTOMER_PATHS.conform)
     )
 
 

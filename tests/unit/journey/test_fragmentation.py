@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from voc.journey.fragmentation import STAGE_FRAGMENTATION, fragmentation, stage_fragmentation
-from voc.schema import FRAGMENTATION, UNASSIGNED, UNITS
+from voc.journey.fragmentation import fragmentation, stage_fragmentation
+from voc.schema import FRAGMENTATION, STAGE_FRAGMENTATION, UNASSIGNED, UNITS
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WINDOW = 14
@@ -136,7 +136,7 @@ def test_empty_input_and_input_with_nothing_that_counts_give_an_empty_table():
         table = fragmentation(frame, WINDOW)
         assert (table.height, table.schema) == (0, FRAGMENTATION.schema)
     rolled = stage_fragmentation(FRAGMENTATION.empty())
-    assert (rolled.height, rolled.schema) == (0, STAGE_FRAGMENTATION)
+    assert (rolled.height, rolled.schema) == (0, STAGE_FRAGMENTATION.schema)
 
 
 def table_row(stage: str, topic: int, customers: int, fragmented: int) -> dict:
@@ -151,7 +151,7 @@ def test_stage_index_sums_topics_and_names_the_most_fragmented_topic():
         table_row("billing", 3, 4, 1), table_row("billing", 8, 2, 2), table_row("billing", 5, 6, 2),
     ], schema=FRAGMENTATION.schema))
     rolled = stage_fragmentation(table)
-    assert rolled.schema == STAGE_FRAGMENTATION
+    assert rolled.schema == STAGE_FRAGMENTATION.schema
     assert rolled.to_dicts() == [
         {"stage_id": "billing", "customers": 12, "fragmented_customers": 5, "fragmentation_index": pytest.approx(5 / 12),
          "top_fragmented_topic": 5},  # 5 and 8 tie on two: the smaller id

@@ -8,7 +8,7 @@ import pytest
 from voc.config import JourneyMap
 from voc.errors import VocError
 from voc.journey.paths import candidate_stages, customer_paths, flow_summary, transitions
-from voc.schema import TOPICS, TRANSITIONS, UNASSIGNED, UNITS
+from voc.schema import CUSTOMER_PATHS, TOPICS, TRANSITIONS, UNASSIGNED, UNITS
 
 MAP = JourneyMap.model_validate({
     "name": "retail",
@@ -87,7 +87,7 @@ def test_items_without_customer_or_assigned_unit_are_left_out():
 def test_empty_units_give_empty_paths_with_the_columns():
     paths = customer_paths(UNITS.empty(), MAP)
     assert paths.height == 0
-    assert paths.columns == ["customer_id", "feedback_id", "created_at", "stage_id", "channel", "sentiment", "step"]
+    assert paths.schema == CUSTOMER_PATHS.schema
     assert paths.schema["created_at"] == UNITS.schema["created_at"]
 
 
