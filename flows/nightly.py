@@ -76,8 +76,8 @@ def journey(night: Night, scored: Path, fitted: Path) -> Path:
 
 
 @task(name="insights", cache_policy=NONE)
-def insights(night: Night, placed: Path) -> Path:
-    return pipeline.insights(night, placed)
+def insights(night: Night, placed: Path, fitted: Path) -> Path:
+    return pipeline.insights(night, placed, fitted)
 
 
 @task(name="export", cache_policy=NONE)
@@ -102,7 +102,7 @@ def nightly(run: NightlyRun = NightlyRun()) -> dict:
         scored = score(night, prepared)
         fitted = topics(night, scored)
         placed = journey(night, scored, fitted)
-        found = insights(night, placed)
+        found = insights(night, placed, fitted)
         exported = export(night, prepared, scored, fitted, placed, found)
         report(night, exported)
         return pipeline.finish(night).manifest

@@ -320,6 +320,8 @@ class InsightsConfig(Strict):
     baseline_periods: int = Field(8, ge=2, description="... with this many periods before it.")
     spike_z: float = Field(3.0, gt=0.0, description="A change at least this many baseline standard deviations is a spike.")
     spike_min_volume: int = Field(10, ge=1, description="A topic needs at least this many units in the latest period to spike.")
+    candidate_min_units: int = Field(20, ge=1, description="A topic whose units are mostly unassigned is proposed as a stage "
+                                     "the map lacks when it has at least this many unassigned units.")
     webhook: str | None = Field(None, description="POST spikes to this URL after each run (a Slack-compatible incoming "
                                 "webhook: JSON with `text` and `blocks`); null = no webhook.")
 

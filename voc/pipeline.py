@@ -35,8 +35,12 @@ from voc.export import write_database, write_exports
 from voc.export.report import write_report
 from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
                              source_fingerprint, source_inputs, split_reusable, versions)
-from voc.insights.stage_insights import stage_insights, stage_topic_scores
-from voc.journey.enrich import enriched_map
+from voc.insights.impact import impact
+from voc.insights.stage_insights import stage_insights, stage_topic_scores, with_evidence
+from voc.insights.trends import spikes, topic_trends
+from voc.journey.enrich import enriched_map, with_territory
+from voc.journey.fragmentation import fragmentation, stage_fragmentation
+from voc.journey.paths import candidate_stages, customer_paths, flow_summary, transitions
 from voc.journey.stages import StageEvidence, assign_stages, stage_texts
 from voc.journey.typing import group_scores, insight_kind
 from voc.night import Night, Progress, open_night
@@ -44,8 +48,8 @@ from voc.scoring.cache import VectorCache
 from voc.scoring.embed import embed_texts
 from voc.scoring.scorer import Scorer
 from voc.scoring.scores import aggregate_items, with_unit_scores
-from voc.schema import (FEEDBACK, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE, TOPIC_REGISTRY, TOPICS, UNASSIGNED, UNITS,
-                        Table)
+from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE,
+                        TOPIC_REGISTRY, TOPICS, TRANSITIONS, UNASSIGNED, UNITS, Table)
 from voc.sources import Collected, read_source
 from voc.store import file_digest
 from voc.text.cues import motivation_cues
@@ -348,16 +352,29 @@ def _main_stage(units: pl.DataFrame) -> pl.DataFrame:
     return main.select("topic_id", "stage_id")
 
 
-def insights(night: Night, placed: Path) -> Path:
-    """Pain points and motivations per (stage, topic), and the enriched journey map."""
+def insights(night: Night, placed: Path, fitted: Path) -> Path:
+    """Pain points and motivations per (stage, topic) with their impact on survey scores, trend and fragmentation;
+    observed customer paths and stage-to-stage moves; spikes; candidate stages; the enriched journey map."""
     workspace = night.workspace
+    journey_map, config = workspace.journey_map, workspace.config.insights
     units, table = _load(placed, "units"), _load(placed, "topics")
     with night.step("insights"):
-        found = stage_insights(units, table, workspace.journey_map, workspace.config.journey, workspace.config.topics.quotes)
-        enriched = enriched_map(workspace.journey_map, units.drop("motivation_cue"), found, night.run_id)
-        out = _save(night, "insights", stage_insights=STAGE_INSIGHTS.conform(found))
+        typed = stage_insights(units, table, journey_map, workspace.config.journey, workspace.config.topics.quotes)
+        fragmented = fragmentation(units, config.fragmentation_days)
+        found = with_evidence(typed, impact(units, typed, config), topic_trends(units, config), fragmented)
+        alerts = spikes(units, table, _load(fitted, "lineage"), night.run_id, config)
+        paths = customer_paths(units, journey_map)
+        moves = transitions(paths, journey_map)
+        enriched = with_territory(enriched_map(journey_map, units.drop("motivation_cue"), found, night.run_id), found,
+                                  flow_summary(paths, moves, journey_map), candidate_stages(units, table, config.candidate_min_units),
+                                  stage_fragmentation(fragmented), alerts)
+        out = _save(night, "insights", stage_insights=found, fragmentation=fragmented, customer_paths=paths, transitions=moves,
+                    alerts=alerts)
         (out / "journey_map.enriched.json").write_text(json.dumps(enriched, ensure_ascii=False, default=str), encoding="utf-8")
-        night.record("insights", {"counts": {"stage_insights": found.height}})
+        night.record("insights", {"counts": {"stage_insights": found.height, "alerts": alerts.height},
+                                  "alerts": alerts.select("topic_id", "label", "metric", "observed", "baseline", "z").to_dicts(),
+                                  "candidate_stages": [c["topic_id"] for c in enriched["candidate_stages"]],
+                                  "moves": enriched["observed_flow"]["share"]})
     return out
 
 
@@ -376,6 +393,10 @@ def export(night: Night, prepared: Path, scored: Path, fitted: Path, placed: Pat
         (STAGE_INSIGHTS, _load(found, "stage_insights")),
         (TOPIC_REGISTRY, _load(fitted, "registry")),
         (TOPIC_LINEAGE, _load(fitted, "lineage")),
+        (CUSTOMER_PATHS, _load(found, "customer_paths")),
+        (TRANSITIONS, _load(found, "transitions")),
+        (FRAGMENTATION, _load(found, "fragmentation")),
+        (ALERTS, _load(found, "alerts")),
     ]
     config = workspace.config.export
     with night.step("export"):
@@ -413,6 +434,7 @@ def manifest(night: Night) -> dict[str, Any]:
         "scoring": _without(steps["score"], "seconds"),
         "topics": _without(steps["topics"], "seconds"),
         "journey": _without(steps["journey"], "seconds", "counts"),
+        "insights": _without(steps["insights"], "seconds", "counts"),
         "models": workspace.config.models.model_dump(),
         "seeds": {"topics": workspace.config.topics.seed},
         "versions": _versions(),
@@ -436,7 +458,7 @@ def run(workspace: Workspace, full: bool = False, progress: Progress | None = No
         scored = score(night, prepared)
         fitted = topics(night, scored)
         placed = journey(night, scored, fitted)
-        found = insights(night, placed)
+        found = insights(night, placed, fitted)
         exported = export(night, prepared, scored, fitted, placed, found)
         report(night, exported)
         return finish(night)

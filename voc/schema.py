@@ -18,6 +18,7 @@ __all__ = [
     "ALERT_METRIC",
     "CUSTOMER_PATHS",
     "FRAGMENTATION",
+    "IMPACT",
     "MOVE",
     "TRANSITIONS",
     "FEEDBACK",
@@ -378,6 +379,27 @@ FRAGMENTATION = Table(
         "channels": Column(pl.List(pl.String), "Channels used, most contacts first.", nullable=False),
         "first_channel": Column(pl.String, "Most common first channel of the fragmented customers."),
         "last_channel": Column(pl.String, "Most common last channel of the fragmented customers."),
+    },
+    key=("stage_id", "topic_id"),
+)
+
+EVIDENCE = pl.Enum(["ok", "too_few"])
+
+IMPACT = Table(
+    "impact",
+    "Per (stage, topic) insight: its effect on the stage's survey score (joined into stage_insights; not a file).",
+    {
+        "stage_id": Column(pl.String, "Journey stage id.", nullable=False),
+        "topic_id": Column(pl.Int64, "Stable topic id.", nullable=False),
+        "impact_metric": Column(pl.String, "nps | csat, or null when the stage has neither."),
+        "respondents": Column(pl.Int64, "Respondents of that metric in the stage.", nullable=False),
+        "topic_respondents": Column(pl.Int64, "Of them, those whose item mentions the topic in the stage.", nullable=False),
+        "impact": Column(pl.Float64, "Stage score minus the score without the topic's respondents."),
+        "impact_low": Column(pl.Float64, "Lower bound of the bootstrap interval."),
+        "impact_high": Column(pl.Float64, "Upper bound of the bootstrap interval."),
+        "driver": Column(pl.Float64, "Key-driver regression coefficient of the topic."),
+        "opportunity": Column(pl.Float64, "Priority score (never negative).", nullable=False),
+        "evidence": Column(EVIDENCE, "ok | too_few (impact and driver null).", nullable=False),
     },
     key=("stage_id", "topic_id"),
 )

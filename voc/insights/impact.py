@@ -36,8 +36,9 @@ import numpy as np
 import polars as pl
 
 from voc.config import InsightsConfig
+from voc.schema import IMPACT
 
-__all__ = ["IMPACT_SCHEMA", "METRICS", "UNPROVEN_EFFECT", "impact"]
+__all__ = ["METRICS", "UNPROVEN_EFFECT", "impact"]
 
 METRICS = ("nps", "csat")  # in order of preference on a tie
 SCALE_WIDTH = {"nps": 200.0, "csat": 4.0}
@@ -45,23 +46,10 @@ UNPROVEN_EFFECT = 0.01
 MIN_TOPIC_RESPONDENTS = 5
 BLOCK_CELLS = 1 << 22  # resample weights (resamples x respondents) held in memory at once; fits int32 indices
 
-IMPACT_SCHEMA = pl.Schema({
-    "stage_id": pl.String,
-    "topic_id": pl.Int64,
-    "impact_metric": pl.String,
-    "respondents": pl.Int64,
-    "topic_respondents": pl.Int64,
-    "impact": pl.Float64,
-    "impact_low": pl.Float64,
-    "impact_high": pl.Float64,
-    "driver": pl.Float64,
-    "opportunity": pl.Float64,
-    "evidence": pl.Enum(["ok", "too_few"]),
-})
 
 
 def impact(units: pl.DataFrame, insights: pl.DataFrame, config: InsightsConfig) -> pl.DataFrame:
-    """One row per insight, in the order of `insights`, with the columns of IMPACT_SCHEMA (see the module).
+    """One row per insight, in the order of `insights`, with the columns of voc.schema.IMPACT.
 
     `units` needs feedback_id, stage_id, topic_id, score and score_type; `insights` stage_id, topic_id,
     insight_type, volume and frustration_rate."""
@@ -85,8 +73,9 @@ def impact(units: pl.DataFrame, insights: pl.DataFrame, config: InsightsConfig) 
                                                        on=["stage_id", "topic_id"]), config)
     return (table.join(estimates, on=["stage_id", "topic_id"], how="left", maintain_order="left")
             .with_columns(opportunity=_opportunity(), evidence=pl.when("ok").then(pl.lit("ok")).otherwise(pl.lit("too_few")))
-            .select(list(IMPACT_SCHEMA))
-            .cast(dict(IMPACT_SCHEMA)))
+            .select(list(IMPACT.columns))
+            .cast(dict(IMPACT.schema))
+            .pipe(IMPACT.conform))
 
 
 def _respondents(units: pl.DataFrame) -> pl.DataFrame:
@@ -110,7 +99,7 @@ def _estimates(people: pl.DataFrame, mentions: pl.DataFrame, keys: pl.DataFrame,
     """impact, impact_low, impact_high and driver of the insights with enough evidence (stage_id, topic_id)."""
     by_stage = people.partition_by("stage_id", as_dict=True)
     marks = mentions.partition_by("stage_id", as_dict=True)
-    schema = {name: IMPACT_SCHEMA[name] for name in ("stage_id", "topic_id", "impact", "impact_low", "impact_high", "driver")}
+    schema = {name: IMPACT.schema[name] for name in ("stage_id", "topic_id", "impact", "impact_low", "impact_high", "driver")}
     parts = [pl.DataFrame(schema=schema)]
     for (stage,), topics in keys.sort("stage_id", "column").partition_by("stage_id", as_dict=True).items():
         if not topics["ok"].any():

@@ -15,9 +15,12 @@ from voc.config import JourneyMap
 from voc.journey.typing import FRUSTRATED
 from voc.schema import UNASSIGNED
 
-__all__ = ["enriched_map"]
+__all__ = ["enriched_map", "with_territory"]
 
-_INSIGHT_FIELDS = ["topic_id", "title", "volume", "share", "sentiment_mean", "frustration_rate", "quotes"]
+_INSIGHT_FIELDS = ["topic_id", "title", "volume", "share", "sentiment_mean", "frustration_rate", "impact_metric", "impact",
+                   "impact_low", "impact_high", "opportunity", "priority", "fragmented_share", "trend", "quotes"]
+_PRIORITY_FIELDS = ["priority", "stage_id", "topic_id", "title", "volume", "impact_metric", "impact", "impact_low", "impact_high",
+                    "frustration_rate", "fragmented_share", "opportunity", "owners", "kpis"]
 
 
 def enriched_map(journey_map: JourneyMap, units: pl.DataFrame, insights: pl.DataFrame, run_id: str) -> dict[str, Any]:
@@ -49,6 +52,21 @@ def enriched_map(journey_map: JourneyMap, units: pl.DataFrame, insights: pl.Data
         "unassigned_units": units.filter(pl.col("stage_id") == UNASSIGNED).height,
         "off_map_channels": off_map.to_dicts(),
     }
+
+
+def with_territory(enriched: dict[str, Any], insights: pl.DataFrame, flow: dict[str, Any], candidates: list[dict[str, Any]],
+                   stage_fragmentation: pl.DataFrame, alerts: pl.DataFrame, top: int = 10) -> dict[str, Any]:
+    """The enriched map plus where the territory departs from it: per stage its fragmentation across channels; the
+    observed stage-to-stage flow; candidate stages the map lacks; the pain points to fix first (with the owners
+    and KPIs they move); and tonight's spikes."""
+    per_stage = {row["stage_id"]: {k: (_round(v) if isinstance(v, float) else v) for k, v in row.items() if k != "stage_id"}
+                 for row in stage_fragmentation.to_dicts()}
+    stages = [{**stage, "observed": {**stage["observed"], "fragmentation": per_stage.get(stage["id"])}}
+              for stage in enriched["stages"]]
+    first = insights.filter(pl.col("priority").is_not_null()).sort("priority").head(top).select(_PRIORITY_FIELDS)
+    return {**enriched, "stages": stages, "observed_flow": flow, "candidate_stages": candidates,
+            "fix_first": [{k: (_round(v) if isinstance(v, float) else v) for k, v in row.items()} for row in first.to_dicts()],
+            "alerts": alerts.drop("run_id").to_dicts()}
 
 
 def _ranked(insights: pl.DataFrame, kind: str) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from voc.config import InsightsConfig
-from voc.insights.impact import IMPACT_SCHEMA, UNPROVEN_EFFECT, impact
-from voc.schema import STAGE_INSIGHTS, UNITS
+from voc.insights.impact import UNPROVEN_EFFECT, impact
+from voc.schema import IMPACT, STAGE_INSIGHTS, UNITS
 
 CONFIG = InsightsConfig(min_respondents=10, bootstrap=500, seed=7)
 
@@ -131,9 +131,9 @@ def test_opportunity_ranks_the_large_frustrating_pain_point_first():
 
 
 def test_empty_input_gives_an_empty_frame_and_insights_without_respondents_have_no_metric():
-    assert impact(UNITS.empty(), STAGE_INSIGHTS.empty(), CONFIG).schema == IMPACT_SCHEMA
+    assert impact(UNITS.empty(), STAGE_INSIGHTS.empty(), CONFIG).schema == IMPACT.schema
     alone = impact(UNITS.empty(), insights([("pay", 1, "pain_point", 5, None)]), CONFIG)
-    assert alone.schema == IMPACT_SCHEMA
+    assert alone.schema == IMPACT.schema
     assert alone.row(0, named=True) | {"opportunity": None} == {
         "stage_id": "pay", "topic_id": 1, "impact_metric": None, "respondents": 0, "topic_respondents": 0, "impact": None,
         "impact_low": None, "impact_high": None, "driver": None, "opportunity": None, "evidence": "too_few"}

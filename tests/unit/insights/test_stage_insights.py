@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from voc.config import JourneyConfig, JourneyMap
-from voc.insights.stage_insights import stage_insights, stage_topic_scores
+from voc.insights.stage_insights import stage_insights, stage_topic_scores, with_evidence
 from voc.schema import STAGE_INSIGHTS, UNASSIGNED
 
 MAP = JourneyMap.model_validate({
@@ -115,3 +115,20 @@ def test_nothing_typed_gives_an_empty_table_with_the_schema():
 def test_share_is_of_all_units_assigned_to_the_stage(insights):
     purchase = insights.filter(pl.col("stage_id") == "purchase").rows_by_key("topic_id", named=True, unique=True)
     assert purchase[1]["share"] == pytest.approx(3 / 7)  # 7 units in purchase: u01-u06 and the outlier u14
+
+
+def test_evidence_fills_impact_trend_and_fragmentation_and_ranks_pain_points_by_opportunity(insights):
+    keys = insights.select("stage_id", "topic_id")
+    effects = keys.with_columns(impact_metric=pl.lit("nps"), impact=-pl.int_range(pl.len()).cast(pl.Float64),
+                                impact_low=pl.lit(-30.0), impact_high=pl.lit(-1.0), driver=pl.lit(-2.0),
+                                opportunity=(pl.int_range(pl.len()) * 7 % 5).cast(pl.Float64))
+    trends = pl.DataFrame({"topic_id": [1, 3, 4], "trend": [0.5, -0.2, 2.0]})
+    fragmented = keys.with_columns(fragmented_share=pl.lit(0.25))
+    out = with_evidence(insights, effects, trends, fragmented)
+    assert out.schema == STAGE_INSIGHTS.schema and out.select("stage_id", "topic_id").equals(keys)
+    pains = out.filter(pl.col("insight_type") == "pain_point").sort("priority")
+    assert pains["priority"].to_list() == list(range(1, pains.height + 1))
+    assert pains["opportunity"].is_sorted(descending=True)
+    assert out.filter(pl.col("insight_type") == "motivation")["priority"].null_count() == out.filter(
+        pl.col("insight_type") == "motivation").height
+    assert out.filter(pl.col("topic_id") == 4)["trend"].item() == 2.0 and (out["fragmented_share"] == 0.25).all()

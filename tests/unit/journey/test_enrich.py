@@ -108,7 +108,8 @@ def test_insights_are_ranked_by_volume_weighted_by_frustration_or_sentiment(enri
     assert [p["topic_id"] for p in purchase["pain_points"]] == [1, 7]
     assert purchase["pain_points"][0] == {
         "topic_id": 1, "title": "Card declined", "volume": 3, "share": round(3 / 7, 4), "sentiment_mean": -0.6,
-        "frustration_rate": 0.5, "quotes": ["quote about Card declined"]}
+        "frustration_rate": 0.5, "impact_metric": None, "impact": None, "impact_low": None, "impact_high": None,
+        "opportunity": None, "priority": None, "fragmented_share": None, "trend": None, "quotes": ["quote about Card declined"]}
     assert [m["title"] for m in purchase["motivations"]] == ["Free shipping"]
     assert stage(enriched, "discover")["observed"]["pain_points"] == []
 
