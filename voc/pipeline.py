@@ -367,7 +367,7 @@ def insights(night: Night, placed: Path, fitted: Path) -> Path:
         moves = transitions(paths, journey_map)
         enriched = with_territory(enriched_map(journey_map, units.drop("motivation_cue"), found, night.run_id), found,
                                   flow_summary(paths, moves, journey_map), candidate_stages(units, table, config.candidate_min_units),
-                                  stage_fragmentation(fragmented), alerts)
+                                  stage_fragmentation(units, fragmented, config.fragmentation_days), alerts)
         out = _save(night, "insights", stage_insights=found, fragmentation=fragmented, customer_paths=paths, transitions=moves,
                     alerts=alerts)
         (out / "journey_map.enriched.json").write_text(json.dumps(enriched, ensure_ascii=False, default=str), encoding="utf-8")

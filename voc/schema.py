@@ -406,14 +406,14 @@ IMPACT = Table(
 
 STAGE_FRAGMENTATION = Table(
     "stage_fragmentation",
-    "Per stage: the fragmentation table summed over the stage's topics (in journey_map.enriched.json, not a file of "
-    "its own).",
+    "Per stage: customers whose contacts in the stage, about any topic, chain into one episode through two or more "
+    "channels within insights.fragmentation_days (in journey_map.enriched.json, not a file of its own).",
     {
         "stage_id": Column(pl.String, "Journey stage id.", nullable=False),
-        "customers": Column(pl.Int64, "Customers on the stage's topics, counted once per topic.", nullable=False),
-        "fragmented_customers": Column(pl.Int64, "Of them, fragmented across channels, counted once per topic.", nullable=False),
+        "customers": Column(pl.Int64, "Customers with a contact in the stage.", nullable=False),
+        "fragmented_customers": Column(pl.Int64, "Of them, those with an episode across two or more channels.", nullable=False),
         "fragmentation_index": Column(pl.Float64, "fragmented_customers / customers.", nullable=False),
-        "top_fragmented_topic": Column(pl.Int64, "The topic with most fragmented customers; null when none."),
+        "top_fragmented_topic": Column(pl.Int64, "The stage's topic with most fragmented customers; null when none."),
     },
     key=("stage_id",),
 )

@@ -53,20 +53,21 @@ def fragmentation(units: pl.DataFrame, window_days: int) -> pl.DataFrame:
     return FRAGMENTATION.conform(rows)
 
 
-def stage_fragmentation(table: pl.DataFrame) -> pl.DataFrame:
-    """STAGE_FRAGMENTATION: per stage_id of a FRAGMENTATION table, sorted by stage_id.
-
-    customers and fragmented_customers are sums over the stage's topics, so a customer who contacted the
-    company about two topics of the stage counts twice; fragmentation_index is their ratio.
-    top_fragmented_topic is the topic with the most fragmented customers (smallest topic_id on a tie), null
-    when the stage has none."""
-    ranked = table.sort(["stage_id", "fragmented_customers", "topic_id"], descending=[False, True, False])
-    rows = (ranked.group_by("stage_id", maintain_order=True)
-            .agg(pl.col("customers").sum(),
-                 pl.col("fragmented_customers").sum(),
-                 pl.col("topic_id").filter(pl.col("fragmented_customers") > 0).first().alias("top_fragmented_topic"))
-            .with_columns(fragmentation_index=pl.col("fragmented_customers") / pl.col("customers")))
-    return STAGE_FRAGMENTATION.conform(rows.with_columns(pl.col("top_fragmented_topic").cast(pl.Int64)))
+def stage_fragmentation(units: pl.DataFrame, table: pl.DataFrame, window_days: int) -> pl.DataFrame:
+    """STAGE_FRAGMENTATION, sorted by stage_id: per stage, customers whose contacts in the stage (about any topic)
+    chain into one episode through two or more channels. One problem is often heard as different topics on
+    different channels (a chat's wording is not an e-mail's), so the stage index does not require the same
+    topic; `table` (FRAGMENTATION) names the stage's topic with most fragmented customers (smallest topic_id on
+    a tie; null when none)."""
+    anything = pl.when(pl.col("topic_id") >= 0).then(pl.lit(0, pl.Int64)).otherwise(pl.col("topic_id"))
+    whole = fragmentation(units.with_columns(topic_id=anything), window_days)
+    top = (table.filter(pl.col("fragmented_customers") > 0)
+           .sort(["stage_id", "fragmented_customers", "topic_id"], descending=[False, True, False])
+           .unique("stage_id", keep="first", maintain_order=True)
+           .select("stage_id", top_fragmented_topic="topic_id"))
+    rows = (whole.select("stage_id", "customers", "fragmented_customers", fragmentation_index="fragmented_share")
+            .join(top, on="stage_id", how="left").sort("stage_id"))
+    return STAGE_FRAGMENTATION.conform(rows)
 
 
 def _contacts(units: pl.DataFrame) -> pl.DataFrame:

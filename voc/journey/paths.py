@@ -105,38 +105,42 @@ def flow_summary(paths: pl.DataFrame, moves: pl.DataFrame, journey_map: JourneyM
     }
 
 
-def candidate_stages(
-    units: pl.DataFrame, topics: pl.DataFrame, min_units: int, min_unassigned_share: float = 0.6, quotes: int = 3,
-) -> list[dict[str, Any]]:
-    """Topics the map has no stage for, proposed as candidate stages: those with at least `min_units` unassigned
-    units that make up at least `min_unassigned_share` of the topic's units. Each is a JSON-ready dict: topic_id,
-    label, units (unassigned), unassigned_share (rounded to 4 places), channels (the 3 most frequent among its
-    unassigned units) and quotes (up to `quotes` distinct unassigned texts: the topic's own quotes first, then
-    the others by unit_id). Sorted by units descending, then topic_id. Outliers (topic -1) are no topic.
+def candidate_stages(units: pl.DataFrame, topics: pl.DataFrame, min_units: int, max_stage_share: float = 0.4,
+                     quotes: int = 3) -> list[dict[str, Any]]:
+    """Stages the map lacks: topics typed as a pain point or a motivation (topics.kind) with at least `min_units`
+    units that no stage of the map holds: the stage with most of their units has less than `max_stage_share` of
+    them, the rest being unassigned or spread over other stages. Each is a JSON-ready dict: topic_id, label,
+    kind, units, unassigned_share, stages (the 3 stages with most of its units: stage_id and units), channels
+    (the 3 busiest) and quotes (up to `quotes` distinct texts: the topic's own quotes first, then by unit_id).
+    Sorted by units descending, then topic_id. Outliers (topic -1) are no topic.
     """
+    typed = topics.filter(pl.col("kind").cast(pl.String) != "neutral").select("topic_id", "label",
+                                                                             kind=pl.col("kind").cast(pl.String))
+    mine = units.filter(pl.col("topic_id") >= 0).join(typed.select("topic_id"), on="topic_id", how="semi")
     unassigned = (pl.col("stage_id") == UNASSIGNED).fill_null(False)
-    found = (
-        units.filter(pl.col("topic_id") >= 0)
-        .group_by("topic_id")
-        .agg(units=unassigned.sum().cast(pl.Int64), unassigned_share=unassigned.mean())
-        .filter((pl.col("units") >= max(min_units, 1)) & (pl.col("unassigned_share") >= min_unassigned_share))
-    )
-    left = units.filter(unassigned).join(found.select("topic_id"), on="topic_id", how="semi")
+    per_stage = (mine.filter(~unassigned & pl.col("stage_id").is_not_null())
+                 .group_by("topic_id", "stage_id").agg(pl.len().cast(pl.Int64).alias("units")))
+    stages = (per_stage.sort(["topic_id", "units", "stage_id"], descending=[False, True, False])
+              .group_by("topic_id", maintain_order=True)
+              .agg(held=pl.col("units").first(), stages=pl.struct("stage_id", "units").head(3)))
+    found = (mine.group_by("topic_id").agg(units=pl.len().cast(pl.Int64), unassigned_share=unassigned.mean())
+             .join(stages, on="topic_id", how="left")
+             .filter((pl.col("units") >= max(min_units, 1))
+                     & (pl.col("held").fill_null(0) < max_stage_share * pl.col("units"))))
     busiest = pl.col("channel").sort_by(["count", "channel"], descending=[True, False])
-    per_channel = left.group_by("topic_id", "channel").agg(pl.len().alias("count"))
-    channels = per_channel.group_by("topic_id").agg(channels=busiest.head(3))
-    rows = (
-        found.join(topics.select("topic_id", "label"), on="topic_id", how="inner")
-        .join(channels, on="topic_id", how="left")
-        .join(_quotes(left, topics, quotes), on="topic_id", how="left")
-        .with_columns(pl.col("unassigned_share").round(4))
-        .sort(["units", "topic_id"], descending=[True, False])
-    )
-    return rows.select("topic_id", "label", "units", "unassigned_share", "channels", "quotes").to_dicts()
+    channels = (mine.group_by("topic_id", "channel").agg(pl.len().alias("count"))
+                .group_by("topic_id").agg(channels=busiest.head(3)))
+    rows = (found.join(typed, on="topic_id", how="inner")
+            .join(channels, on="topic_id", how="left")
+            .join(_quotes(mine.join(found.select("topic_id"), on="topic_id", how="semi"), topics, quotes), on="topic_id",
+                  how="left")
+            .with_columns(pl.col("unassigned_share").round(4), pl.col("stages").fill_null([]))
+            .sort(["units", "topic_id"], descending=[True, False]))
+    return rows.select("topic_id", "label", "kind", "units", "unassigned_share", "stages", "channels", "quotes").to_dicts()
 
 
 def _quotes(left: pl.DataFrame, topics: pl.DataFrame, limit: int) -> pl.DataFrame:
-    """Per topic, up to `limit` distinct texts of its unassigned units, as a list column `quotes`: texts that are
+    """Per topic, up to `limit` distinct texts of the units in `left`, as a list column `quotes`: texts that are
     among the topic's own quotes first (in their order), then the rest by unit_id."""
     texts = left.select("topic_id", "text").unique()
     own = (topics.select("topic_id", text="quotes").explode("text").with_row_index("position")

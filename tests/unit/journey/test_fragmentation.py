@@ -135,26 +135,24 @@ def test_empty_input_and_input_with_nothing_that_counts_give_an_empty_table():
     for frame in (UNITS.empty(), units(unit("f1", None, "email", 0), unit("f2", "c1", "chat", 0, topic=-1))):
         table = fragmentation(frame, WINDOW)
         assert (table.height, table.schema) == (0, FRAGMENTATION.schema)
-    rolled = stage_fragmentation(FRAGMENTATION.empty())
+    rolled = stage_fragmentation(UNITS.empty(), FRAGMENTATION.empty(), WINDOW)
     assert (rolled.height, rolled.schema) == (0, STAGE_FRAGMENTATION.schema)
 
 
-def table_row(stage: str, topic: int, customers: int, fragmented: int) -> dict:
-    return {"stage_id": stage, "topic_id": topic, "customers": customers, "repeat_customers": fragmented,
-            "fragmented_customers": fragmented, "fragmented_share": fragmented / customers,
-            "contacts_per_customer": 1.5, "channels": ["email", "chat"], "first_channel": None, "last_channel": None}
-
-
-def test_stage_index_sums_topics_and_names_the_most_fragmented_topic():
-    table = FRAGMENTATION.conform(pl.DataFrame([
-        table_row("delivery", 1, 3, 0),
-        table_row("billing", 3, 4, 1), table_row("billing", 8, 2, 2), table_row("billing", 5, 6, 2),
-    ], schema=FRAGMENTATION.schema))
-    rolled = stage_fragmentation(table)
+def test_the_stage_index_counts_one_problem_heard_as_different_topics_on_different_channels():
+    """A customer who chats about topic 3, e-mails about topic 8 and calls about topic 5 in one week is fragmented in
+    the stage, though no single topic saw two channels."""
+    frame = units(unit("f1", "c1", "chat", 0, topic=3), unit("f2", "c1", "email", 2, topic=8),
+                  unit("f3", "c1", "phone", 5, topic=5), unit("f4", "c2", "chat", 0, topic=3),
+                  unit("f5", "c3", "email", 0, topic=8), unit("f6", "c3", "chat", 1, topic=8),
+                  unit("f7", "c4", "web", 0, stage="delivery", topic=1))
+    table = fragmentation(frame, WINDOW)
+    assert table.filter(pl.col("stage_id") == "billing")["fragmented_customers"].to_list() == [1, 0, 0]  # only c3, topic 8
+    rolled = stage_fragmentation(frame, table, WINDOW)
     assert rolled.schema == STAGE_FRAGMENTATION.schema
     assert rolled.to_dicts() == [
-        {"stage_id": "billing", "customers": 12, "fragmented_customers": 5, "fragmentation_index": pytest.approx(5 / 12),
-         "top_fragmented_topic": 5},  # 5 and 8 tie on two: the smaller id
-        {"stage_id": "delivery", "customers": 3, "fragmented_customers": 0, "fragmentation_index": 0.0,
+        {"stage_id": "billing", "customers": 3, "fragmented_customers": 2, "fragmentation_index": pytest.approx(2 / 3),
+         "top_fragmented_topic": 8},
+        {"stage_id": "delivery", "customers": 1, "fragmented_customers": 0, "fragmentation_index": 0.0,
          "top_fragmented_topic": None},
     ]

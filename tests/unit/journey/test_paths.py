@@ -165,40 +165,47 @@ def test_flow_summary_of_nothing():
 # ------------------------------------------------------------------ candidate_stages
 
 
-def topic_rows(*rows: tuple[int, str, list[str]]) -> pl.DataFrame:
-    frame = pl.DataFrame([{"topic_id": t, "label": label, "keywords": [], "size": 0, "share": 0.0, "kind": "neutral",
+def topic_rows(*rows: tuple[int, str, str, list[str]]) -> pl.DataFrame:
+    frame = pl.DataFrame([{"topic_id": t, "label": label, "keywords": [], "size": 0, "share": 0.0, "kind": kind,
                            "sentiment_mean": None, "frustration_rate": None, "quotes": quotes, "stage_id": UNASSIGNED,
                            "first_seen_run": "r1", "lineage_event": "born", "lineage_topic_id": None,
-                           "lineage_similarity": None} for t, label, quotes in rows], schema=TOPICS.schema)
+                           "lineage_similarity": None} for t, label, kind, quotes in rows], schema=TOPICS.schema)
     return TOPICS.conform(frame)
 
 
-def topic_units(topic: int, assigned: int, unassigned: int, channels: tuple[str, ...] = ("web",)) -> list[dict]:
-    rows = [unit(f"t{topic}", i, "buy", 1, topic=topic, text=f"t{topic} placed {i}") for i in range(assigned)]
-    return rows + [unit(f"t{topic}", assigned + i, UNASSIGNED, 1, topic=topic, channel=channels[i % len(channels)],
-                        text=f"t{topic} loose {i}") for i in range(unassigned)]
+def topic_units(topic: int, spread: dict[str, int], channels: tuple[str, ...] = ("web",)) -> list[dict]:
+    """Units of a topic: `spread` maps a stage (or unassigned) to how many units it has."""
+    stages = [stage for stage, count in spread.items() for _ in range(count)]
+    return [unit(f"t{topic}", i, stage, 1, topic=topic, channel=channels[i % len(channels)], text=f"t{topic} {stage} {i}")
+            for i, stage in enumerate(stages)]
 
 
-TOPICS_FRAME = topic_rows((1, "Loyalty points", ["t1 loose 2", "t1 placed 0", "t1 loose 2"]), (2, "Refunds", []),
-                          (3, "Too small", []), (4, "Mostly placed", []))
+TOPICS_FRAME = topic_rows((1, "Moving home", "pain_point", ["t1 buy 1", "t1 missing", "t1 buy 1"]),
+                          (2, "Loyalty points", "motivation", []), (3, "Too small", "pain_point", []),
+                          (4, "Mostly in one stage", "pain_point", []), (5, "Thanks", "neutral", []))
 
 
-def test_candidates_need_both_enough_units_and_a_high_unassigned_share():
-    rows = (topic_units(1, 1, 5, ("app", "web", "app", "mail")) + topic_units(2, 0, 6)  # both pass
-            + topic_units(3, 0, 2)  # too few units
-            + topic_units(4, 5, 5)  # half placed: under the share
+def test_candidates_are_sizeable_typed_topics_that_no_stage_holds():
+    rows = (topic_units(1, {"buy": 3, "use": 3, "leave": 2, UNASSIGNED: 2}, ("app", "web", "app", "mail"))  # spread out
+            + topic_units(2, {UNASSIGNED: 6})  # nowhere
+            + topic_units(3, {UNASSIGNED: 2})  # too small
+            + topic_units(4, {"buy": 5, UNASSIGNED: 5})  # half in one stage: held
+            + topic_units(5, {UNASSIGNED: 9})  # a neutral topic (thanks, greetings) is no stage
             + [unit("out", i, UNASSIGNED, 1, topic=-1) for i in range(9)])  # outliers are no topic
-    found = candidate_stages(units(*rows), TOPICS_FRAME, min_units=3, min_unassigned_share=0.6)
-    assert [(c["topic_id"], c["units"], c["unassigned_share"]) for c in found] == [(2, 6, 1.0), (1, 5, 0.8333)]
-    assert found[1]["label"] == "Loyalty points"
-    assert found[1]["channels"] == ["app", "mail", "web"]
+    found = candidate_stages(units(*rows), TOPICS_FRAME, min_units=3, max_stage_share=0.4)
+    assert [(c["topic_id"], c["units"], c["unassigned_share"], c["kind"]) for c in found] == [
+        (1, 10, 0.2, "pain_point"), (2, 6, 1.0, "motivation")]
+    assert found[0]["stages"] == [{"stage_id": "buy", "units": 3}, {"stage_id": "use", "units": 3},
+                                  {"stage_id": "leave", "units": 2}]
+    assert found[0]["channels"] == ["app", "web", "mail"] and found[1]["stages"] == []
 
 
-def test_candidate_quotes_put_own_unassigned_quotes_first_then_by_unit():
-    found = candidate_stages(units(*topic_units(1, 1, 5)), TOPICS_FRAME, min_units=1, quotes=3)
-    assert found[0]["quotes"] == ["t1 loose 2", "t1 loose 0", "t1 loose 1"]  # "t1 placed 0" is assigned: skipped
+def test_candidate_quotes_put_the_topics_own_quotes_first_then_by_unit():
+    found = candidate_stages(units(*topic_units(1, {"buy": 2, "use": 2, UNASSIGNED: 2})), TOPICS_FRAME, min_units=1,
+                             quotes=3)
+    assert found[0]["quotes"] == ["t1 buy 1", "t1 buy 0", "t1 use 2"]  # "t1 missing" is no unit of it
 
 
 def test_no_candidates_from_nothing():
     assert candidate_stages(UNITS.empty(), TOPICS.empty(), min_units=1) == []
-    assert candidate_stages(units(*topic_units(1, 0, 4)), TOPICS.empty(), min_units=1) == []
+    assert candidate_stages(units(*topic_units(1, {UNASSIGNED: 4})), TOPICS.empty(), min_units=1) == []
