@@ -1,4 +1,5 @@
-"""The `voc-nightly` flow: collect → prepare → score → topics → journey → insights → export → report.
+"""The `voc-nightly` flow: collect → prepare → score → topics → journey → insights → export → report, then
+`notify` posts the run's spikes to the webhook of voc.yaml (if any) once the run is published.
 
 Each task wraps one step of voc.pipeline and hands the next one the path of what it wrote. Only `collect`
 retries (source I/O); a failing step fails the flow run and leaves out/latest as it was. The flow holds the
@@ -90,6 +91,11 @@ def report(night: Night, exported: Path) -> Path:
     return pipeline.report(night, exported)
 
 
+@task(name="notify", cache_policy=NONE)
+def notify(config: str, published: Path) -> bool:
+    return pipeline.notify(load_workspace(config), published)
+
+
 @flow(name=FLOW_NAME, log_prints=False, validate_parameters=True)
 def nightly(run: NightlyRun = NightlyRun()) -> dict:
     """One nightly run of a voc workspace; returns run.json."""
@@ -105,7 +111,9 @@ def nightly(run: NightlyRun = NightlyRun()) -> dict:
         found = insights(night, placed, fitted)
         exported = export(night, prepared, scored, fitted, placed, found)
         report(night, exported)
-        return pipeline.finish(night).manifest
+        result = pipeline.finish(night)
+    notify(run.config, result.path)
+    return result.manifest
 
 
 def run_nightly(run: NightlyRun, progress: Progress | None = None) -> dict:

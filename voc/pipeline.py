@@ -32,6 +32,7 @@ import polars as pl
 from voc.config import SourceConfig, Workspace
 from voc.errors import VocError
 from voc.export import write_database, write_exports
+from voc.export.alerts import send_webhook, slack_payload
 from voc.export.report import write_report
 from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
                              source_fingerprint, source_inputs, split_reusable, versions)
@@ -61,7 +62,7 @@ from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
 from voc.topics.vectors import fit_sample, topic_vectors
 
 __all__ = ["Models", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
-           "manifest", "read_sources", "report", "run", "score", "topics", "topics_fit",
+           "manifest", "notify", "read_sources", "report", "run", "score", "topics", "topics_fit",
            "unreadable_sources"]
 
 log = logging.getLogger(__name__)
@@ -449,6 +450,21 @@ def finish(night: Night) -> RunResult:
     return RunResult(run_id=night.run_id, path=path, manifest=final)
 
 
+def notify(workspace: Workspace, published: Path) -> bool:
+    """POST the run's spikes to `insights.webhook` (a Slack-compatible payload). The run is published already, so
+    a webhook that fails is logged as a warning, not a failed run. True when alerts were sent."""
+    url = workspace.config.insights.webhook
+    alerts = ALERTS.conform(pl.read_parquet(published / "alerts.parquet"))
+    if not url or alerts.is_empty():
+        return False
+    try:
+        send_webhook(url, slack_payload(alerts, published.name, workspace.journey_map.name, str(published / "report.html")))
+    except VocError as exc:
+        log.warning("spikes of run %s were not sent: %s", published.name, exc)
+        return False
+    return True
+
+
 def run(workspace: Workspace, full: bool = False, progress: Progress | None = None) -> RunResult:
     """One nightly run, now, in this process. Holds the workspace lock; returns where the run was published.
     `progress(step, done, total)` is called when a step starts and as its work advances."""
@@ -461,7 +477,9 @@ def run(workspace: Workspace, full: bool = False, progress: Progress | None = No
         found = insights(night, placed, fitted)
         exported = export(night, prepared, scored, fitted, placed, found)
         report(night, exported)
-        return finish(night)
+        result = finish(night)
+    notify(workspace, result.path)
+    return result
 
 
 # ---------------------------------------------------------------- intermediates

@@ -25,7 +25,7 @@ from flows.serve import local_server
 from tests.integration.conftest import copy_workspace, make_small_workspace, published_runs, voc
 
 REPO = Path(__file__).resolve().parents[2]
-STEPS = ["collect", "prepare", "score", "topics", "journey", "insights", "export", "report"]
+STEPS = ["collect", "prepare", "score", "topics", "journey", "insights", "export", "report", "notify"]
 RUN_TIMEOUT_S = 300
 
 

@@ -12,7 +12,9 @@ import polars as pl
 import pytest
 
 from voc.errors import VocError
+from voc.config import load_workspace
 from voc.export.alerts import MAX_ALERTS, send_webhook, slack_payload
+from voc.pipeline import notify
 from voc.schema import ALERTS
 
 END = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -138,3 +140,36 @@ def test_a_url_that_is_not_http_is_refused_without_echoing_it():
     with pytest.raises(VocError, match="http") as caught:
         send_webhook("ftp://hooks.example/s3cr3t", {"text": "x"})
     assert "s3cr3t" not in str(caught.value)
+
+
+def _workspace(tmp_path, webhook: str | None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "voc.yaml").write_text(
+        "sources:\n  - {name: s, kind: survey, path: s.csv, columns: {text: c}}\n"
+        + (f"insights: {{webhook: '{webhook}'}}\n" if webhook else ""), encoding="utf-8")
+    (tmp_path / "journey_map.yaml").write_text(
+        "name: Retail\nstages:\n  - {id: buy, name: Buy, description: Buying.}\n", encoding="utf-8")
+    published = tmp_path / "out" / "20261124T020000Z"
+    published.mkdir(parents=True)
+    return load_workspace(tmp_path / "voc.yaml"), published
+
+
+def test_a_published_runs_spikes_go_to_the_webhook_and_a_failing_one_does_not_fail_the_run(tmp_path, hook, caplog):
+    workspace, published = _workspace(tmp_path, hook + "/hooks/T000/B000")
+    alerts(2).write_parquet(published / "alerts.parquet")
+    assert notify(workspace, published) is True
+    [(path, _, body)] = Hook.received
+    assert path == "/hooks/T000/B000" and json.loads(body)["text"].startswith("voc: 2 topic spikes")
+    failing, published = _workspace(tmp_path / "b", hook + "/fail")
+    alerts(1).write_parquet(published / "alerts.parquet")
+    assert notify(failing, published) is False
+    assert "were not sent" in caplog.text and "/fail" not in caplog.text
+
+
+def test_no_webhook_or_no_spike_sends_nothing(tmp_path, hook):
+    workspace, published = _workspace(tmp_path, None)
+    alerts(2).write_parquet(published / "alerts.parquet")
+    assert notify(workspace, published) is False
+    quiet, published = _workspace(tmp_path / "b", hook)
+    alerts(0).write_parquet(published / "alerts.parquet")
+    assert notify(quiet, published) is False and Hook.received == []
