@@ -132,3 +132,52 @@ def test_stage_assignment_and_enriched_map(published):
     assert "social_dm" in {c["channel"] for c in enriched["off_map_channels"]}  # the planted off-map touchpoint
     csv = pl.read_csv(published / "stage_insights.csv")
     assert csv.height == pl.read_parquet(published / "stage_insights.parquet").height > 0
+
+
+def _scenario(name):
+    return next(s for s in json.loads((SAMPLE / "planted.json").read_text())["scenarios"] if s["id"] == name)
+
+
+def test_the_planted_spike_of_the_last_week_is_the_first_alert(published):
+    alerts = pl.read_parquet(published / "alerts.parquet").filter(pl.col("metric") == "volume")
+    topics = pl.read_parquet(published / "topics.parquet")
+    first = topics.filter(pl.col("topic_id") == alerts["topic_id"][0])
+    assert "northgate" in " ".join(first["keywords"][0]).lower() + first["label"][0].lower()
+    assert alerts["z"][0] >= 3 and alerts["observed"][0] > 2 * alerts["baseline"][0]
+
+
+def test_the_topic_with_strong_nps_impact_is_among_the_first_to_fix(published):
+    insights = pl.read_parquet(published / "stage_insights.parquet")
+    units = pl.read_parquet(published / "units.parquet")
+    wifi = units.filter(pl.col("text").str.contains(r"(?i)wifi|wi-fi") & pl.col("text").str.contains(r"(?i)evening|night"))
+    topic = wifi.group_by("topic_id").len().sort("len", descending=True)["topic_id"][0]
+    row = insights.filter((pl.col("topic_id") == topic) & (pl.col("stage_id") == "use")).row(0, named=True)
+    assert row["impact_metric"] == "nps" and row["impact"] < -10 and row["impact_high"] < 0
+    assert row["priority"] <= 3
+
+
+def test_the_cross_channel_issue_makes_billing_the_most_fragmented_stage(published):
+    enriched = json.loads((published / "journey_map.enriched.json").read_text())
+    index = {s["id"]: s["observed"]["fragmentation"]["fragmentation_index"] for s in enriched["stages"]}
+    assert max(index, key=index.get) == "billing"
+    planted = set(_scenario("cross_channel_fragmented_issue")["customers"])
+    paths = pl.read_parquet(published / "customer_paths.parquet").filter(pl.col("customer_id").is_in(list(planted)))
+    billing = paths.filter(pl.col("stage_id") == "billing").group_by("customer_id").agg(pl.col("channel").n_unique())
+    assert billing.filter(pl.col("channel") >= 2).height >= 0.75 * len(planted)
+
+
+def test_the_stage_the_map_lacks_is_the_first_candidate_and_the_off_map_touchpoint_is_named(published):
+    enriched = json.loads((published / "journey_map.enriched.json").read_text())
+    first = enriched["candidate_stages"][0]
+    units = pl.read_parquet(published / "units.parquet").filter(pl.col("topic_id") == first["topic_id"])
+    assert units["text"].str.contains(r"(?i)mov(e|ed|ing)|new address|old address").mean() >= 0.5
+    install = next(s for s in enriched["stages"] if s["id"] == "install")["observed"]["touchpoints"]
+    assert "social_dm" in {t["channel"] for t in install["off_map"]}
+
+
+def test_observed_flow_and_transitions_add_up(published):
+    moves = pl.read_parquet(published / "transitions.parquet")
+    assert moves.group_by("from_stage").agg(pl.col("share").sum())["share"].is_between(0.999, 1.001).all()
+    flow = json.loads((published / "journey_map.enriched.json").read_text())["observed_flow"]
+    assert sum(flow["share"].values()) == pytest.approx(1.0, abs=1e-3) and flow["moves"] == moves["moves"].sum()
+    assert flow["common_paths"] and flow["links"]
