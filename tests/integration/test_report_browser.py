@@ -87,11 +87,34 @@ def report(tmp_path_factory) -> Path:
         table.empty().write_parquet(folder / f"{table.name}.parquet")
     stages = [{"id": s, "name": name, "owners": ["Team"], "kpis": [],
                "observed": {"units": 10, "share": 0.25, "sentiment_mean": 0.4 - 0.3 * k, "frustration_rate": 0.1,
-                            "pain_points": [{"title": LABELS[k], "volume": 5}], "motivations": []}}
+                            "pain_points": [{"title": LABELS[k], "volume": 5}], "motivations": [],
+                            "fragmentation": {"customers": 20, "fragmented_customers": k, "fragmentation_index": k / 20,
+                                              "top_fragmented_topic": k if k else None}}}
               for k, (s, name) in enumerate(STAGES)]
-    (folder / "journey_map.enriched.json").write_text(json.dumps({"name": "Test map", "stages": stages}), encoding="utf-8")
+    (folder / "journey_map.enriched.json").write_text(json.dumps({"name": "Test map", "stages": stages, **_insights()}),
+                                                      encoding="utf-8")
     (folder / "run.json").write_text(json.dumps({"run_id": "r1", "counts": {"feedback": n, "units": n}}), encoding="utf-8")
     return write_report(folder)
+
+
+def _insights() -> dict:
+    """The enriched map's flow, candidate stages, ranking and spikes: every pair of stages moves, planted text in a spike's
+    label and a candidate stage's quote."""
+    ids = [s for s, _ in STAGES]
+    links = [{"source": a, "target": b, "value": 1 + 3 * i + j, "move": "repeat" if a == b else "forward" if j == i + 1
+              else "skip" if j > i else "backward"} for i, a in enumerate(ids) for j, b in enumerate(ids)]
+    flow = {"designed_order": ids, "customers": 40, "customers_with_moves": 30, "moves": 120,
+            "share": {"forward": 0.3, "skip": 0.2, "backward": 0.3, "repeat": 0.2},
+            "common_paths": [{"stages": ["look", "buy"], "customers": 5}], "links": links}
+    fix = [{"priority": p, "stage_id": ids[p % 4], "topic_id": p, "title": LABELS[p], "volume": 9, "impact_metric": "nps",
+            "impact": -5.0 * p, "impact_low": -6.0 * p, "impact_high": -4.0 * p, "frustration_rate": 0.2,
+            "fragmented_share": 0.1, "opportunity": 1 / p, "owners": ["Team"], "kpis": ["Churn"]} for p in (1, 2, 3)]
+    alert = {"topic_id": 0, "label": PLANTED, "stage_id": "look", "metric": "volume", "period_start": "2026-10-12 00:00:00+00:00",
+             "period_end": "2026-10-19 00:00:00+00:00", "observed": 9.0, "baseline": 2.0, "change": 3.5, "z": 4.0,
+             "p_value": 0.001, "note": None}
+    candidate = {"topic_id": 8, "label": "App login", "kind": "neutral", "units": 20, "unassigned_share": 0.6,
+                 "stages": [{"stage_id": "use", "units": 8}], "channels": ["web"], "quotes": [PLANTED]}
+    return {"observed_flow": flow, "fix_first": fix, "alerts": [alert], "candidate_stages": [candidate]}
 
 
 def _visible_topics(driver) -> list[str]:
@@ -151,3 +174,19 @@ def test_expanded_topic_shows_planted_markup_as_text(browser, report):
     assert detail.find_elements(By.CSS_SELECTOR, "blockquote b, blockquote script") == []
     assert len(detail.find_elements(By.CSS_SELECTOR, "svg.spark rect")) == 6  # one bar per week
     assert browser.execute_script("return document.querySelectorAll('script').length") == 2
+
+
+def test_new_sections_show_planted_markup_as_text_and_draw_the_flow(browser, report):
+    from selenium.webdriver.common.by import By
+
+    browser.get(report.as_uri())
+    spike = browser.find_element(By.CSS_SELECTOR, "#alerts-table tbody tr td strong")
+    quote = browser.find_element(By.CSS_SELECTOR, "#missing-stages blockquote")
+    assert spike.text == PLANTED and quote.text == PLANTED
+    assert browser.find_elements(By.CSS_SELECTOR, "#spikes b, #missing-stages b") == []
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.flow path.link")) == len(STAGES) * (len(STAGES) - 1)
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.flow").rect
+    assert chart["width"] > 600 and chart["height"] > 200
+    rows = browser.find_elements(By.CSS_SELECTOR, "#fix-first-table tbody tr")
+    ranks = [row.find_element(By.TAG_NAME, "td").text for row in rows]
+    assert ranks == ["1", "2", "3"]

@@ -4,7 +4,10 @@ The page works offline: its styles, script and data are inline, and its Content-
 any fetch. Customer text and map text reach the page escaped: `html.escape` in the HTML, and a JSON block
 whose `<`, `>` and `&` are written as \\u escapes, which the page's script only ever sets as textContent.
 Weekly volume is drawn as inline SVG by a few lines of script rather than with a charting library, which
-keeps the report some tens of kilobytes instead of megabytes.
+keeps the report some tens of kilobytes instead of megabytes; the observed flow between stages is inline SVG made here.
+
+What to fix first, the spikes, the observed flow, per-stage fragmentation and the stages the map lacks come from the
+enriched map; a run folder made before voc computed them renders with a note in their place.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from voc.export.report_data import (
     PreviousRun,
     RunTables,
     changes,
+    fix_first,
+    flow_links,
     quarantine_summary,
     read_previous,
     read_run,
@@ -66,12 +71,17 @@ def render_report(run: RunTables, previous: PreviousRun | None) -> str:
     weeks, topics = topic_records(run, previous)
     names = stage_names(run.journey)
     used = {t["stage"] for t in topics}
+    labels = dict(zip(run.topics["topic_id"].to_list(), run.topics["label"].to_list(), strict=True))
     data = {"weeks": weeks, "topics": topics, "previous": previous.run_id if previous else None}
     page = Template((TEMPLATES / REPORT).read_text(encoding="utf-8"))
     return page.substitute(
         title=escape(f"{_map_name(run)} · voice of customer · {run.run_id}"),
         masthead=_masthead(run),
-        journey=_journey(run.journey),
+        journey=_journey(run.journey, labels),
+        fix_first=_fix_first(run.journey, names),
+        alerts=_alerts(run.journey, names),
+        flow=_flow(run.journey, names),
+        candidates=_candidates(run.journey, names),
         changes=_changes(run, previous),
         stage_options=_options([(s, name) for s, name in names.items() if s != UNASSIGNED or s in used]),
         source_options=_options([(s, s) for s in run.units["source"].unique().sort().to_list()]),
@@ -119,7 +129,7 @@ def _figures(css: str, figures: list[tuple[str, str]]) -> str:
     return f'<dl class="{css}">{items}</dl>'
 
 
-def _journey(journey: dict[str, Any]) -> str:
+def _journey(journey: dict[str, Any], labels: dict[int, str]) -> str:
     cards = "".join(_stage_card(i, stage) for i, stage in enumerate(journey.get("stages", []), start=1))
     notes = []
     if journey.get("unassigned_units"):
@@ -128,7 +138,30 @@ def _journey(journey: dict[str, Any]) -> str:
     if off_map:
         channels = ", ".join(f"{escape(c['channel'])} ({_int(c['units'])})" for c in off_map)
         notes.append(f"Channels customers used that no touchpoint of the map lists: {channels}.")
-    return f'<ol class="stages">{cards}</ol>' + "".join(f'<p class="note">{n}</p>' for n in notes)
+    return (f'<ol class="stages">{cards}</ol>' + "".join(f'<p class="note">{n}</p>' for n in notes)
+            + _fragmentation(journey.get("stages", []), labels))
+
+
+def _fragmentation(stages: list[dict[str, Any]], labels: dict[int, str]) -> str:
+    """Per stage: customers whose contacts about one problem spread over two or more channels."""
+    rows = []
+    for stage in stages:
+        seen = stage.get("observed", {}).get("fragmentation")
+        if not seen:
+            continue
+        top = seen.get("top_fragmented_topic")
+        topic = f"{escape(labels.get(top, f'Topic {top}'))} <small>#{top}</small>" if top is not None else "–"
+        bar = f'<span class="meter"><span style="width: {100 * (seen.get("fragmentation_index") or 0):.1f}%"></span></span>'
+        rows.append(f"<tr><td>{escape(stage['name'])}</td><td class=\"r\">{_int(seen.get('customers'))}</td>"
+                    f"<td class=\"r\">{_int(seen.get('fragmented_customers'))}</td>"
+                    f"<td class=\"r\">{_pct(seen.get('fragmentation_index'))} {bar}</td><td>{topic}</td></tr>")
+    if not rows:
+        return ""
+    return ('<h3 class="sub">Fragmented journeys</h3><p class="lede">Customers of a stage who raised one problem through two '
+            "or more channels in a short time: each channel saw a piece of it, none the whole.</p>"
+            '<table id="fragmentation-table" class="compact"><thead><tr><th>Stage</th><th class="r">Customers</th>'
+            '<th class="r">Fragmented customers</th><th class="r">Fragmentation index</th><th>Topic most fragmented</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _stage_card(step: int, stage: dict[str, Any]) -> str:
@@ -143,6 +176,10 @@ def _stage_card(step: int, stage: dict[str, Any]) -> str:
         metrics.append(("NPS", f"{_signed(nps['score'], 0)} <small>n={_int(nps['respondents'])}</small>"))
     if csat.get("mean") is not None:
         metrics.append(("CSAT", f"{csat['mean']:.2f} <small>n={_int(csat['respondents'])}</small>"))
+    split = seen.get("fragmentation") or {}
+    if split.get("fragmentation_index") is not None:
+        metrics.append(("Fragmented", f"{_pct(split['fragmentation_index'])} <small>{_int(split.get('fragmented_customers'))}"
+                                      f" of {_int(split.get('customers'))}</small>"))
     roles = [("Owners", stage.get("owners") or []), ("KPIs", [k["name"] for k in stage.get("kpis") or []])]
     return (
         f'<li class="stage" style="--tone: {sentiment_colour(seen.get("sentiment_mean"))}">'
@@ -152,6 +189,187 @@ def _stage_card(step: int, stage: dict[str, Any]) -> str:
         + _insight_list("Motivations", "motivation", seen.get("motivations") or [])
         + '<dl class="roles">' + "".join(f"<dt>{k}</dt> <dd>{escape(', '.join(v))}</dd>" for k, v in roles if v) + "</dl></li>"
     )
+
+
+def _absent(what: str) -> str:
+    return f'<p class="callout">{what} is not in this run: its folder was made before voc computed it.</p>'
+
+
+def _fix_first(journey: dict[str, Any], names: dict[str, str]) -> str:
+    if "fix_first" not in journey:
+        return _absent("The ranking of pain points")
+    rows = "".join(
+        f'<tr><td class="r">{_int(r.get("priority"))}</td><td>{escape(names.get(r["stage_id"], r["stage_id"]))}</td>'
+        f'<td><strong>{escape(r["title"])}</strong></td><td class="r">{_int(r.get("volume"))}</td>'
+        f'<td class="r impact">{_impact(r)}</td><td class="r">{_pct(r.get("frustration_rate"))}</td>'
+        f'<td class="r">{_pct(r.get("fragmented_share"))}</td><td>{escape(", ".join(r.get("owners") or []))}</td>'
+        f'<td>{escape(", ".join(r.get("kpis") or []))}</td></tr>'
+        for r in fix_first(journey))
+    if not rows:
+        return '<p class="callout">No pain point was found on any stage of the map.</p>'
+    return ('<p class="lede">Pain points across the whole map, ranked by opportunity: how many customers raise it, how '
+            "far it moves the stage's survey score and how frustrated they are. Impact is the stage's score minus its "
+            "score without the respondents who raised the topic, with its bootstrap interval; the owners and KPIs are the "
+            "stage's, from the map.</p>"
+            '<table id="fix-first-table"><thead><tr><th class="r">#</th><th>Stage</th><th>Pain point</th>'
+            '<th class="r">Volume</th><th class="r">Impact [interval]</th><th class="r">Frustrated</th>'
+            '<th class="r">Fragmented</th><th>Owners</th><th>KPIs it moves</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _impact(row: dict[str, Any]) -> str:
+    """'−22 NPS pts [−31, −15]' or '−0.32 CSAT [−0.41, −0.22]'; too few respondents when it was not measured."""
+    metric, value = row.get("impact_metric"), row.get("impact")
+    if metric not in ("nps", "csat") or value is None:
+        return '<span class="muted">too few respondents</span>'
+    digits, unit = (0, "NPS pts") if metric == "nps" else (2, "CSAT")
+    interval = ""
+    if row.get("impact_low") is not None and row.get("impact_high") is not None:
+        interval = f' <small>[{_signed(row["impact_low"], digits)}, {_signed(row["impact_high"], digits)}]</small>'
+    return f"{_signed(value, digits)} {unit}{interval}"
+
+
+def _alerts(journey: dict[str, Any], names: dict[str, str]) -> str:
+    if "alerts" not in journey:
+        return _absent("Spike detection")
+    alerts = journey.get("alerts") or []
+    if not alerts:
+        return '<p class="callout">No spikes: no topic\'s volume or sentiment in the latest period was far from its baseline.</p>'
+    rows = "".join(
+        f'<tr><td><strong>{escape(a["label"])}</strong> <small>#{a["topic_id"]}</small></td>'
+        f'<td>{escape(names.get(a.get("stage_id") or "", a.get("stage_id") or "–"))}</td><td>{escape(a["metric"])}</td>'
+        f'<td class="r">{_observed(a)}</td><td class="r">{_change(a)}</td><td class="r">{a["z"]:.1f}</td>'
+        f'<td class="muted">{escape(a.get("note") or "")}</td></tr>'
+        for a in sorted(alerts, key=lambda a: -abs(a["z"])))
+    return (f'<p class="lede">Topics whose volume or sentiment in the latest period{_period(alerts[0])} was far from their '
+            "rolling baseline, largest z first. A renamed, merged or split topic is compared with its own history.</p>"
+            '<table id="alerts-table"><thead><tr><th>Topic</th><th>Stage</th><th>Metric</th>'
+            '<th class="r">Observed vs baseline</th><th class="r">Change</th><th class="r">z</th><th>Note</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _observed(alert: dict[str, Any]) -> str:
+    if alert["metric"] == "volume":
+        return f"{alert['observed']:,.0f} vs {alert['baseline']:,.1f} units"
+    return f"{_signed(alert['observed'], 2)} vs {_signed(alert['baseline'], 2)}"
+
+
+def _change(alert: dict[str, Any]) -> str:
+    return f"{_signed(100 * alert['change'], 0)}%" if alert["metric"] == "volume" else _signed(alert["change"], 2)
+
+
+def _period(alert: dict[str, Any]) -> str:
+    try:
+        start, end = (datetime.fromisoformat(str(alert[k])) for k in ("period_start", "period_end"))
+    except (KeyError, ValueError):
+        return ""
+    return f" ({start:%d %b} to {end:%d %b %Y})"
+
+
+def _flow(journey: dict[str, Any], names: dict[str, str]) -> str:
+    flow = journey.get("observed_flow")
+    if not flow:
+        return _absent("The observed flow between stages")
+    links, repeats = flow_links(journey)
+    share = flow.get("share") or {}
+    figures = [("Customers", _int(flow.get("customers"))), ("With a move", _int(flow.get("customers_with_moves"))),
+               ("Moves", _int(flow.get("moves")))]
+    figures += [(move.capitalize(), _pct(share.get(move))) for move in ("forward", "skip", "backward", "repeat")]
+    paths = "".join(f'<li><span>{escape(" → ".join(names.get(s, s) for s in p["stages"]))}'
+                    f'{" only" if len(p["stages"]) == 1 else ""}</span><span>{_int(p["customers"])}</span></li>'
+                    for p in flow.get("common_paths") or [])
+    return ('<p class="lede">Consecutive contacts of one customer (linked across sources), each at the stage it was '
+            "mostly about, against the map's designed order. Above the stages: moves ahead, to the next stage (forward) "
+            "or further (skip); below: moves back. Line width is the number of moves; ↻ counts contacts about the same "
+            "stage again. Hover a line for its count.</p>"
+            + _figures("flow-figures", figures)
+            + _flow_svg([s["id"] for s in journey.get("stages", [])], names, links, repeats)
+            + '<div class="legend flow-legend"><span class="key forward"></span>forward<span class="key skip"></span>skip'
+            '<span class="key backward"></span>backward</div>'
+            + (f'<h3 class="sub">Most common paths <small>(customers)</small></h3><ol class="paths">{paths}</ol>'
+               if paths else ""))
+
+
+FLOW_WIDTH, ARC_SPACE, NODE_HEIGHT = 1400, 190, 68  # the chart's own units; it scales to the page's width
+FLOW_TOP = ARC_SPACE + 8
+MOVE_COLOURS = {"forward": "#2b5b84", "skip": "#7fa3c6", "backward": "#d0793a"}
+
+
+def _flow_svg(order: list[str], names: dict[str, str], links: list[dict[str, Any]], repeats: dict[str, int]) -> str:
+    """Stages as boxes in map order; a move is an arc from its stage to the other, above the boxes when it goes ahead,
+    below when it goes back, as wide as it is frequent. Along a box, an arc starts or ends at the position of the stage
+    at its other end, so arcs to different stages do not share an end."""
+    if not order:
+        return ""
+    index = {s: i for i, s in enumerate(order)}
+    most = max((link["value"] for link in links), default=1)
+    paths = "".join(_flow_link(link, index, names, most) for link in links)
+    nodes = "".join(_flow_node(i, len(order), names.get(s, s), repeats.get(s)) for i, s in enumerate(order))
+    height = FLOW_TOP + NODE_HEIGHT + ARC_SPACE + 8
+    return (f'<svg class="flow" id="flow-chart" viewBox="0 0 {FLOW_WIDTH} {height}" role="img" '
+            f'aria-label="Moves between stages">{paths}{nodes}</svg>')
+
+
+def _flow_link(link: dict[str, Any], index: dict[str, int], names: dict[str, str], most: int) -> str:
+    n = len(index)
+    column = FLOW_WIDTH / n
+    i, j = index[link["source"]], index[link["target"]]
+    x1 = i * column + 12 + (column - 24) * (j + 0.5) / n
+    x2 = j * column + 12 + (column - 24) * (i + 0.5) / n
+    rise = 1.33 * (24 + (ARC_SPACE - 34) * abs(j - i) / max(n - 1, 1))  # a cubic's peak is 3/4 of its control height
+    y = FLOW_TOP if j > i else FLOW_TOP + NODE_HEIGHT
+    bend = y - rise if j > i else y + rise
+    said = (f"{names.get(link['source'], link['source'])} → {names.get(link['target'], link['target'])}: "
+            f"{link['value']:,} moves ({link['move']})")
+    return (f'<path class="link {link["move"]}" d="M{x1:.1f} {y} C{x1:.1f} {bend:.1f} {x2:.1f} {bend:.1f} {x2:.1f} {y}" '
+            f'stroke="{MOVE_COLOURS[link["move"]]}" stroke-width="{1 + 15 * link["value"] / most:.1f}">'
+            f"<title>{escape(said)}</title></path>")
+
+
+def _flow_node(i: int, n: int, name: str, repeats: int | None) -> str:
+    column = FLOW_WIDTH / n
+    x, box = i * column + 12, column - 24
+    middle = x + box / 2
+    lines = _wrap(name, 22)
+    text = "".join(f'<tspan x="{middle:.1f}" dy="{0 if k == 0 else 17}">{escape(line)}</tspan>' for k, line in enumerate(lines))
+    first = FLOW_TOP + (22 if len(lines) > 1 else 28 if repeats else 39)
+    again = (f'<text class="repeat" x="{middle:.1f}" y="{FLOW_TOP + NODE_HEIGHT - 9}">↻ {repeats:,} again</text>'
+             if repeats else "")
+    return (f'<g class="node"><rect x="{x:.1f}" y="{FLOW_TOP}" width="{box:.1f}" height="{NODE_HEIGHT}" rx="6"></rect>'
+            f'<text x="{middle:.1f}" y="{first}">{text}</text>{again}</g>')
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """At most two lines of about `width` characters; the rest of a longer name is cut with an ellipsis."""
+    first, rest = "", text.strip()
+    while rest and len(f"{first} {rest.split()[0]}".strip()) <= width:
+        word, _, rest = rest.partition(" ")
+        first = f"{first} {word}".strip()
+    if not first:
+        first, rest = rest[:width], rest[width:]
+    return [first] + ([rest if len(rest) <= width else rest[: width - 1] + "…"] if rest else [])
+
+
+def _candidates(journey: dict[str, Any], names: dict[str, str]) -> str:
+    if "candidate_stages" not in journey:
+        return _absent("The search for stages the map lacks")
+    found = journey.get("candidate_stages") or []
+    if not found:
+        return '<p class="callout">None: every sizeable pain point and motivation sits on a stage of the map.</p>'
+    panels = []
+    for c in found:
+        went = [f"{escape(names.get(s['stage_id'], s['stage_id']))} ({_int(s['units'])})" for s in c.get("stages") or []]
+        went.append(f"unassigned ({_pct(c.get('unassigned_share'))})")
+        quotes = "".join(f"<blockquote>{escape(q)}</blockquote>" for q in (c.get("quotes") or [])[:3])
+        kind = c.get("kind") or "neutral"
+        panels.append(
+            f'<div class="panel candidate"><h3>{escape(c["label"])} <small>#{c["topic_id"]}</small></h3>'
+            f'<p class="facts"><span class="badge {escape(kind)}">{escape(kind.replace("_", " "))}</span> '
+            f'{_int(c.get("units"))} units</p><dl class="roles"><dt>Where its units went</dt> <dd>{" · ".join(went)}</dd>'
+            f'<dt>Channels</dt> <dd>{escape(", ".join(c.get("channels") or [])) or "–"}</dd></dl>{quotes}</div>')
+    return ('<p class="lede">Sizeable pain points and motivations that no stage of the map holds: most of their units '
+            "could not be placed on a stage, or they spread over several. Each may be a step of the journey the map "
+            f'does not draw.</p><div class="candidates">{"".join(panels)}</div>')
 
 
 def _insight_list(heading: str, css: str, insights: list[dict[str, Any]]) -> str:

@@ -23,6 +23,8 @@ __all__ = [
     "PreviousRun",
     "RunTables",
     "changes",
+    "fix_first",
+    "flow_links",
     "quarantine_summary",
     "read_previous",
     "read_run",
@@ -210,3 +212,20 @@ def quarantine_summary(quarantine: pl.DataFrame) -> pl.DataFrame:
     return (quarantine.group_by("source", pl.col("reason").cast(pl.String)).agg(pl.len().alias("items"))
             .join(meaning, on="reason", how="left")
             .sort(["items", "source", "reason"], descending=[True, False, False]))
+
+
+def fix_first(journey: dict[str, Any]) -> list[dict[str, Any]]:
+    """The map's pain points to fix first, by priority (1 first); none for a map enriched before priorities."""
+    return sorted(journey.get("fix_first") or [], key=lambda row: (row.get("priority") is None, row.get("priority") or 0))
+
+
+def flow_links(journey: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The observed flow's moves between two different stages of the map, largest first, and per stage how often
+    customers came back to it (repeats). Links naming a stage the map lacks are left out."""
+    order = {s["id"] for s in journey.get("stages", [])}
+    links = [link for link in (journey.get("observed_flow") or {}).get("links") or []
+             if link["source"] in order and link["target"] in order and link.get("value")]
+    repeats = {link["source"]: link["value"] for link in links if link["move"] == "repeat"}
+    moves = sorted((link for link in links if link["move"] != "repeat"),
+                   key=lambda link: (-link["value"], link["source"], link["target"]))
+    return moves, repeats

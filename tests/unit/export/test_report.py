@@ -1,4 +1,5 @@
-"""report.html from a tiny hand-built run folder: content, order, escaping, and what changed since a previous run."""
+"""report.html from a tiny hand-built run folder: content, order, escaping, what changed since a previous run, and the
+sections drawn from the enriched map (what to fix first, spikes, the observed flow, fragmentation, missing stages)."""
 
 import json
 import re
@@ -49,12 +50,37 @@ def topics(rows: list[tuple[int, str, int, str]], events: dict[int, str] | None 
                  lineage_topic_id=[split_from.get(i) for i in ids])
 
 
-def stage(stage_id: str, name: str, pains: list[tuple[str, int]]) -> dict:
+def stage(stage_id: str, name: str, pains: list[tuple[str, int]], fragmented: int = 0) -> dict:
     return {"id": stage_id, "name": name, "description": "d", "owners": ["Sales <team>"],
             "kpis": [{"id": "k", "name": "Conversion"}],
             "observed": {"units": 10, "share": 0.5, "sentiment_mean": -0.3, "frustration_rate": 0.2,
                          "nps": {"respondents": 4, "score": -25.0}, "csat": {"respondents": 0, "mean": None},
-                         "pain_points": [{"topic_id": 1, "title": t, "volume": v} for t, v in pains], "motivations": []}}
+                         "pain_points": [{"topic_id": 1, "title": t, "volume": v} for t, v in pains], "motivations": [],
+                         "fragmentation": {"customers": 20, "fragmented_customers": fragmented, "fragmentation_index":
+                                           fragmented / 20, "top_fragmented_topic": 1 if fragmented else None}}}
+
+
+def fix(priority: int, stage_id: str, title: str, impact: float | None, metric: str = "nps") -> dict:
+    low, high = (None, None) if impact is None else (impact - 6, impact + 5)
+    return {"priority": priority, "stage_id": stage_id, "topic_id": priority, "title": title, "volume": 10 * priority,
+            "impact_metric": metric, "impact": impact, "impact_low": low, "impact_high": high, "frustration_rate": 0.3,
+            "fragmented_share": 0.1, "opportunity": 1 / priority, "owners": ["Care <desk>"], "kpis": ["First contact fix"]}
+
+
+FLOW = {"designed_order": ["zeta", "alpha", "mid"], "customers": 9, "customers_with_moves": 6, "moves": 12,
+        "share": {"forward": 0.25, "skip": 0.25, "backward": 0.25, "repeat": 0.25},
+        "common_paths": [{"stages": ["zeta", "alpha"], "customers": 4}, {"stages": ["mid"], "customers": 2}],
+        "links": [{"source": "zeta", "target": "alpha", "value": 3, "move": "forward"},
+                  {"source": "zeta", "target": "mid", "value": 3, "move": "skip"},
+                  {"source": "mid", "target": "zeta", "value": 3, "move": "backward"},
+                  {"source": "alpha", "target": "alpha", "value": 3, "move": "repeat"}]}
+ALERT = {"topic_id": 1, "label": PLANTED, "stage_id": "alpha", "metric": "volume", "period_start": "2026-09-21 00:00:00+00:00",
+         "period_end": "2026-09-28 00:00:00+00:00", "observed": 12.0, "baseline": 3.0, "change": 3.0, "z": 4.5,
+         "p_value": 0.001, "note": "merged topic 9 into it this run"}
+CANDIDATE = {"topic_id": 2, "label": "Moving <house>", "kind": "pain_point", "units": 12, "unassigned_share": 0.5,
+             "stages": [{"stage_id": "alpha", "units": 4}, {"stage_id": "mid", "units": 2}], "channels": ["web_chat"],
+             "quotes": [PLANTED, "we moved"]}
+NEW_KEYS = ("observed_flow", "candidate_stages", "fix_first", "alerts")
 
 
 def write_run(folder: Path, unit_frame: pl.DataFrame, topic_frame: pl.DataFrame, lineage: pl.DataFrame | None = None,
@@ -68,7 +94,10 @@ def write_run(folder: Path, unit_frame: pl.DataFrame, topic_frame: pl.DataFrame,
           reason=["bad_score", "bad_score", "missing_file"], detail="x").write_parquet(folder / "quarantine.parquet")
     journey = {"name": "Brightline <home>", "run_id": run_id, "unassigned_units": 1, "off_map_channels": [],
                "stages": [stage("zeta", "Look around", [("Price & website", 7)]),
-                          stage("alpha", "Buy it", [(PLANTED, 3)]), stage("mid", "Use <i>it</i>", [])]}
+                          stage("alpha", "Buy it", [(PLANTED, 3)], fragmented=3), stage("mid", "Use <i>it</i>", [])],
+               "observed_flow": FLOW, "candidate_stages": [CANDIDATE], "alerts": [ALERT],
+               "fix_first": [fix(3, "mid", "Too few said", None), fix(1, "alpha", "Slow checkout", -25.0),
+                             fix(2, "zeta", "Confusing plans", -0.4, "csat")]}
     (folder / "journey_map.enriched.json").write_text(json.dumps(journey), encoding="utf-8")
     manifest = {"run_id": run_id, "started_at": "2026-10-01T02:00:00+00:00", "config": {"path": "/w/acme/voc.yaml"},
                 "counts": {"feedback": 5, "units": unit_frame.height, "quarantined": 3, "topics": topic_frame.height},
@@ -109,7 +138,7 @@ def test_a_missing_table_is_named_and_the_old_report_is_kept(run_folder):
 
 
 def test_stages_appear_in_map_order_with_their_figures(run_folder):
-    html = write_report(run_folder).read_text(encoding="utf-8")
+    html = section(write_report(run_folder).read_text(encoding="utf-8"), "journey")
     positions = [html.index(name) for name in ("Look around", "Buy it", "Use &lt;i&gt;it&lt;/i&gt;")]
     assert positions == sorted(positions)
     assert "Price &amp; website" in html and "NPS" in html and "Sales &lt;team&gt;" in html
@@ -229,3 +258,86 @@ def test_quarantine_is_summarised_per_source_and_reason(run_folder):
 
 def test_render_report_needs_no_file(run_folder):
     assert render_report(read_run(run_folder), None) == write_report(run_folder).read_text(encoding="utf-8")
+
+
+def journey_of(folder: Path) -> dict:
+    return json.loads((folder / "journey_map.enriched.json").read_text(encoding="utf-8"))
+
+
+def rewrite_journey(folder: Path, **changes_) -> None:
+    journey = {k: v for k, v in journey_of(folder).items() if k not in changes_ or changes_[k] is not None}
+    journey |= {k: v for k, v in changes_.items() if v is not None}
+    (folder / "journey_map.enriched.json").write_text(json.dumps(journey), encoding="utf-8")
+
+
+def section(html: str, section_id: str) -> str:
+    return re.search(rf'<section id="{section_id}">(.*?)</section>', html, re.S).group(1)
+
+
+def test_new_sections_are_in_the_nav_and_on_the_page(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    for section_id, heading in [("fix-first", "What to fix first"), ("spikes", "Spikes this period"),
+                                ("flow", "The journey customers actually take"), ("missing-stages", "Stages the map lacks")]:
+        assert f'href="#{section_id}"' in html
+        assert f"<h2>{heading}</h2>" in section(html, section_id)
+
+
+def test_fix_first_is_ranked_by_priority_with_impact_owners_and_kpis(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    table = re.search(r'<table id="fix-first-table">(.*?)</table>', html, re.S).group(1)
+    ranks = re.findall(r'<tr><td class="r">(\d+)</td><td>(.*?)</td><td><strong>(.*?)</strong>', table)
+    assert ranks == [("1", "Buy it", "Slow checkout"), ("2", "Look around", "Confusing plans"),
+                     ("3", "Use &lt;i&gt;it&lt;/i&gt;", "Too few said")]
+    assert "−25 NPS pts <small>[−31, −20]</small>" in table and "−0.40 CSAT <small>[−6.40, +4.60]</small>" in table
+    assert "too few respondents" in table and "Care &lt;desk&gt;" in table and "First contact fix" in table
+
+
+def test_spikes_show_the_alert_escaped_or_say_there_are_none(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    spikes = section(html, "spikes")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;" in spikes and "<b>" not in spikes
+    assert "12 vs 3.0 units" in spikes and "+300%" in spikes and "4.5" in spikes and "merged topic 9" in spikes
+    assert "21 Sep to 28 Sep 2026" in spikes and "No spikes" not in spikes
+    rewrite_journey(run_folder, alerts=[])
+    assert "No spikes" in section(write_report(run_folder).read_text(encoding="utf-8"), "spikes")
+
+
+def test_flow_draws_one_path_per_move_between_two_stages(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    chart = re.search(r'<svg class="flow".*?</svg>', html, re.S).group(0)
+    paths = re.findall(r'<path class="link (\w+)" d="M([\d.]+) ([\d.]+) ', chart)
+    assert sorted(move for move, _, _ in paths) == ["backward", "forward", "skip"]  # the repeat is not a line …
+    assert "↻ 3 again" in chart  # … but a count on its stage
+    above = {move: float(y) for move, _, y in paths}
+    assert above["forward"] == above["skip"] < above["backward"]  # moves ahead above the boxes, moves back below
+    names = re.findall(r"<tspan[^>]*>(.*?)</tspan>", chart)
+    assert names == ["Look around", "Buy it", "Use &lt;i&gt;it&lt;/i&gt;"]  # map order, escaped
+    flow = section(html, "flow")
+    assert "Look around → Buy it" in flow and "Use &lt;i&gt;it&lt;/i&gt; only" in flow and "25.0%" in flow
+
+
+def test_stage_cards_and_table_show_fragmentation(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    assert "<dt>Fragmented</dt>" in html and "15.0% <small>3 of 20</small>" in html
+    table = re.search(r'<table id="fragmentation-table".*?</table>', html, re.S).group(0)
+    assert table.count("<tr>") == 4 and "&lt;script&gt;alert(1)" in table  # header + 3 stages; topic 1's label, escaped
+
+
+def test_candidate_stages_show_where_their_units_went_and_escaped_quotes(run_folder):
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    missing = section(html, "missing-stages")
+    assert "Moving &lt;house&gt;" in missing and "Buy it (4)" in missing and "unassigned (50.0%)" in missing
+    assert "<blockquote>&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;</blockquote>" in missing
+    assert "web_chat" in missing
+
+
+def test_a_run_folder_from_before_these_sections_still_renders(run_folder):
+    journey = journey_of(run_folder)
+    for stage_ in journey["stages"]:
+        del stage_["observed"]["fragmentation"]
+    for key in NEW_KEYS:
+        del journey[key]
+    (run_folder / "journey_map.enriched.json").write_text(json.dumps(journey), encoding="utf-8")
+    html = write_report(run_folder).read_text(encoding="utf-8")
+    assert html.count("is not in this run") == 4
+    assert "<svg" not in html and "fragmentation-table" not in html and "<dt>Fragmented</dt>" not in html
