@@ -77,10 +77,6 @@ class RunResult:
     path: Path
     manifest: dict
 
-    @property
-    def timings(self) -> dict[str, float]:
-        return self.manifest["timings_s"]
-
 
 def read_sources(workspace: Workspace) -> list[Collected]:
     """Read every source of the workspace; a source that fails as a whole never stops the others."""

@@ -423,7 +423,6 @@ ALERTS = Table(
     "Spikes: a topic's volume or sentiment in the latest period far from its rolling baseline. Lineage-aware: a "
     "topic renamed, merged or split is compared with its own history, not flagged for the change of id.",
     {
-        "run_id": Column(pl.String, "The run that raised the alert.", nullable=False),
         "topic_id": Column(pl.Int64, "Stable topic id.", nullable=False),
         "label": Column(pl.String, "The topic's label.", nullable=False),
         "stage_id": Column(pl.String, "The topic's main stage."),

@@ -21,18 +21,13 @@ def voc(*args: str, cwd: Path, timeout: float = 600, env: dict | None = None) ->
 
 
 def make_small_workspace(target: Path) -> Path:
-    """The sample's surveys only, with smaller topics: the whole flow in well under a minute."""
+    """A workspace with the sample's surveys only and smaller topics."""
     shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out", "__pycache__", ".*", "tickets", "chats", "calls"))
     config = yaml.safe_load((target / "voc.yaml").read_text())
     config["sources"] = [s for s in config["sources"] if s["name"] in SMALL_SOURCES]
     config["topics"] = {"min_topic_size": 15}
     (target / "voc.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return target
-
-
-@pytest.fixture
-def small_workspace(tmp_path) -> Path:
-    return make_small_workspace(tmp_path / "small")
 
 
 def published_runs(workspace: Path) -> list[Path]:

@@ -116,7 +116,7 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
     rows = (pl.concat([volume, sentiment], how="diagonal")
             .join(topics.select("topic_id", "label", "stage_id"), on="topic_id", how="left")
             .join(_notes(lineage, run_id), on="topic_id", how="left")
-            .with_columns(run_id=pl.lit(run_id), metric=pl.col("metric").cast(ALERTS.schema["metric"]),
+            .with_columns(metric=pl.col("metric").cast(ALERTS.schema["metric"]),
                           period_start=pl.lit(edges[0], period_type), period_end=pl.lit(end, period_type))
             .sort(["z", "topic_id", "metric"], descending=[True, False, False]))
     return ALERTS.conform(rows.select(list(ALERTS.columns)).cast(dict(ALERTS.schema)))

@@ -66,7 +66,7 @@ def with_territory(enriched: dict[str, Any], insights: pl.DataFrame, flow: dict[
     first = insights.filter(pl.col("priority").is_not_null()).sort("priority").head(top).select(_PRIORITY_FIELDS)
     return {**enriched, "stages": stages, "observed_flow": flow, "candidate_stages": candidates,
             "fix_first": [{k: (_round(v) if isinstance(v, float) else v) for k, v in row.items()} for row in first.to_dicts()],
-            "alerts": alerts.drop("run_id").to_dicts()}
+            "alerts": alerts.to_dicts()}
 
 
 def _ranked(insights: pl.DataFrame, kind: str) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ SECRET = "/services/T000/B000/s3cr3t"
 
 def alerts(count: int, label: str = "Late delivery", note: str | None = None) -> pl.DataFrame:
     rows = {
-        "run_id": ["r1"] * count, "topic_id": list(range(1, count + 1)), "label": [label] * count,
+        "topic_id": list(range(1, count + 1)), "label": [label] * count,
         "stage_id": ["deliver"] * count, "metric": ["volume"] * count, "period_start": [END - timedelta(days=7)] * count,
         "period_end": [END] * count, "observed": [20.0] * count, "baseline": [5.0] * count, "change": [3.0] * count,
         "z": [6.708] * count, "p_value": [3.2e-07] * count, "note": [note] * count,
