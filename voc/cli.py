@@ -276,6 +276,8 @@ def _run(args: argparse.Namespace) -> int:
         for name, counts in sources.items():
             for warning in counts["warnings"]:
                 console.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    for warning in manifest["warnings"]:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     counts = manifest["counts"]
     path = workspace.output_dir / manifest["run_id"]
     stdout.print(f"published {path} ({counts['units']} units from {counts['feedback']} items, "

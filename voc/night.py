@@ -20,14 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from voc.config import Workspace
+from voc.schema import FEEDBACK, QUARANTINE, TOPIC_LINEAGE, TOPIC_REGISTRY, TOPICS, UNITS
 from voc.store import RunFolder, Store
 
-__all__ = ["Night", "Progress", "open_night", "previous_of"]
+__all__ = ["CARRIED", "Night", "Progress", "last_usable_run", "open_night", "previous_of"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (step, units of work done so far, total; 0 when unknown)
 _WORK = ".work"
+CARRIED = (FEEDBACK, UNITS, QUARANTINE, TOPICS, TOPIC_REGISTRY, TOPIC_LINEAGE)  # what a night takes from the last run
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Night:
     full: bool = False  # recompute everything: no reuse of earlier runs or caches
     progress: Progress | None = None
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # objects the steps of this night share (models)
+    warnings: list[str] = field(default_factory=list)  # for run.json
 
     @property
     def run_id(self) -> str:
@@ -103,11 +108,45 @@ def open_night(workspace: Workspace, full: bool = False, progress: Progress | No
     store = Store(workspace.output_dir)
     started = datetime.now(UTC)
     with store.lock():
-        previous = store.latest_run()
+        previous, warnings = last_usable_run(store)
         folder = store.begin(started)
         with store.discarding(folder):
             folder.path.joinpath(_WORK).mkdir()
-            yield Night(workspace, store, folder, previous, started, full, progress)
+            yield Night(workspace, store, folder, previous, started, full, progress, warnings=warnings)
+
+
+def last_usable_run(store: Store) -> tuple[Path | None, list[str]]:
+    """The newest published run whose run.json and carried tables are readable, and a warning for each newer one
+    that is not (damaged on disk after it was published): the night then builds on the run before it."""
+    latest = store.latest_run()
+    runs = sorted((p for p in store.root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                   and (p / "run.json").exists()), reverse=True) if store.root.is_dir() else []
+    if latest is not None and latest in runs:
+        runs.remove(latest)
+        runs.insert(0, latest)
+    warnings = []
+    for run in runs:
+        problem = _damage(run)
+        if problem is None:
+            return run, warnings
+        warnings.append(f"run {run.name} is damaged ({problem}); this run builds on an earlier one")
+        log.warning(warnings[-1])
+    return None, warnings
+
+
+def _damage(run: Path) -> str | None:
+    """What is unreadable in a published run, or None."""
+    try:
+        json.loads((run / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"run.json: {exc}"
+    for table in CARRIED:
+        path = run / f"{table.name}.parquet"
+        try:
+            pl.read_parquet_schema(path)  # the footer: a truncated or overwritten file fails here
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            return f"{path.name}: {str(exc).splitlines()[0]}"
+    return None
 
 
 def previous_of(run: Path) -> Path | None:

@@ -423,6 +423,7 @@ def manifest(night: Night) -> dict[str, Any]:
         "started_at": night.started.isoformat(timespec="seconds"),
         "full": night.full,
         "previous_run": night.previous.name if night.previous else None,
+        "warnings": night.warnings,
         "config": {"path": str(workspace.config_path), "sha256": file_digest(workspace.config_path)},
         "journey_map": workspace.journey_map.name,
         "sources": steps["collect"]["sources"],

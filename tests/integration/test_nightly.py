@@ -125,3 +125,19 @@ def test_a_second_run_on_a_busy_workspace_is_refused_and_voc_report_rebuilds_the
     rebuilt = voc("report", cwd=workspace)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "<!DOCTYPE html>" in (latest / "report.html").read_text(encoding="utf-8")[:200]
+
+
+def test_a_published_run_damaged_on_disk_is_skipped_and_the_night_builds_on_the_one_before(sample_run, tmp_path):
+    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+    first = Store(workspace / "out").latest_run()
+    assert voc("-q", "run", cwd=workspace).returncode == 0
+    damaged = Store(workspace / "out").latest_run()
+    registry = damaged / "topic_registry.parquet"
+    registry.write_bytes(registry.read_bytes()[:100])  # truncated after it was published
+    ran = voc("run", cwd=workspace)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"run {damaged.name} is damaged (topic_registry.parquet" in ran.stderr
+    third = Store(workspace / "out").latest_run()
+    manifest = json.loads((third / "run.json").read_text())
+    assert manifest["previous_run"] == first.name and len(manifest["warnings"]) == 1
+    assert _files(third) == _files(first)  # topic ids and lineage carry on from the run before

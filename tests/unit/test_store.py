@@ -70,3 +70,27 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
                 pass
     finally:
         out.chmod(0o700)
+
+
+def test_a_damaged_latest_run_is_skipped_with_a_warning_for_the_run_before_it(tmp_path):
+    from voc.night import CARRIED, last_usable_run  # noqa: PLC0415
+
+    store = Store(tmp_path / "out")
+
+    def complete(stamp):
+        folder = store.begin(stamp)
+        for table in CARRIED:
+            write_parquet(table.empty(), table, folder.path / f"{table.name}.parquet")
+        folder.write_json("run.json", {"run_id": folder.run_id})
+        return store.publish(folder)
+
+    with store.lock():
+        first = complete(WHEN)
+        second = complete(WHEN.replace(hour=3))
+    assert last_usable_run(store) == (second, [])
+    registry = second / "topic_registry.parquet"
+    registry.write_bytes(registry.read_bytes()[:40])  # truncated on disk after publishing
+    run, warnings = last_usable_run(store)
+    assert run == first and len(warnings) == 1 and "topic_registry.parquet" in warnings[0]
+    (first / "run.json").write_text("{not json")
+    assert last_usable_run(store)[0] is None and len(last_usable_run(store)[1]) == 2
