@@ -27,7 +27,7 @@ demo: setup
 	$(BIN)/voc run --config $(DEMO)/voc.yaml
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=12
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
