@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true",
                      help="recompute everything: read every source, prepare and encode every text, refit the topics")
 
-    serve = add("serve", "serve the nightly flow on a cron schedule (starts a local Prefect server unless PREFECT_API_URL is set)",
-                _serve)
+    serve = add("serve", "serve the nightly flow on a cron schedule "
+                "(starts a local Prefect server unless PREFECT_API_URL is set)", _serve)
     with_config(serve)
     serve.add_argument("--cron", help='cron schedule (default: flow.cron in voc.yaml, "0 2 * * *")')
     serve.add_argument("--timezone", help="IANA time zone of the schedule, e.g. Europe/Rome (default: flow.timezone, UTC)")

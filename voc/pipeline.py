@@ -359,7 +359,8 @@ def insights(night: Night, placed: Path, fitted: Path) -> Path:
         typed = stage_insights(units, table, journey_map, workspace.config.journey, workspace.config.topics.quotes)
         fragmented = fragmentation(units, config.fragmentation_days)
         found = with_evidence(typed, impact(units, typed, config), topic_trends(units, config), fragmented)
-        alerts = spikes(units, table, _load(fitted, "lineage"), night.run_id, config)
+        fit_run = night.recorded("topics").get("taken_from") or night.run_id  # whose lineage events explain the topics
+        alerts = spikes(units, table, _load(fitted, "lineage"), fit_run, config)
         paths = customer_paths(units, journey_map)
         moves = transitions(paths, journey_map)
         enriched = with_territory(enriched_map(journey_map, units.drop("motivation_cue"), found, night.run_id), found,

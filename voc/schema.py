@@ -434,7 +434,7 @@ ALERTS = Table(
         "change": Column(pl.Float64, "observed - baseline (sentiment) or observed / baseline - 1 (volume).", nullable=False),
         "z": Column(pl.Float64, "Standardised size of the change against the baseline's spread.", nullable=False),
         "p_value": Column(pl.Float64, "One-sided p-value of a change this large under the baseline."),
-        "note": Column(pl.String, "Lineage context, e.g. 'merged topic 12 into it this run'."),
+        "note": Column(pl.String, "Lineage context from the last refit, e.g. 'topic 12 merged into it at the last refit'."),
     },
     key=("topic_id", "metric"),
 )

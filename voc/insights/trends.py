@@ -5,7 +5,7 @@ whatever the day the run happens: period 0 is the latest, periods 1..`baseline_p
 
 Every night the whole window of units is assigned to tonight's topics, so a topic's history is, by construction,
 under its current id: a topic that was renamed, merged or split is compared with its own units of earlier periods,
-and a change of id alone cannot raise a spike. The lineage events of this run are only attached as a `note`.
+and a change of id alone cannot raise a spike. The lineage events of the last refit are only attached as a `note`.
 
 A topic with no units in the baseline is new, not a spike (its volume change has no finite size): it is never
 flagged; the topic registry already reports it as born or returned.
@@ -91,7 +91,8 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
     baseline periods with units, and (baseline - latest mean) / max(std, SENTIMENT_SPREAD_FLOOR) >= spike_z over
     the baseline periods' mean sentiment; no p_value (a handful of period means gives no calibrated one).
     z is measured in the alarming direction (a rise in volume, a drop in sentiment), so it is positive.
-    `topics` gives label and stage_id; `lineage` (TOPIC_LINEAGE) the notes of this run. By z desc, topic_id."""
+    `topics` gives label and stage_id; `lineage` (TOPIC_LINEAGE) the notes, from the events of run `run_id` (the last
+    refit). By z desc, topic_id."""
     series = topic_series(units, config)
     if series.is_empty():
         return ALERTS.empty()
@@ -137,19 +138,20 @@ def _stats(series: pl.DataFrame) -> pl.DataFrame:
 
 
 def _notes(lineage: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    """topic_id and note: what the lineage of this run says about each topic, e.g. 'split from topic 3 this run'."""
+    """topic_id and note: what the lineage events of `run_id` (the run whose topic fit tonight's topics come from)
+    say about each topic, e.g. 'split from topic 3 at the last refit'."""
     tonight = lineage.filter(pl.col("run_id") == run_id)
     related = pl.col("related_topic_id").cast(pl.String)
     own = (tonight.filter(pl.col("event").is_in(["born", "returned", "split_from"]))
            .select("topic_id", order=pl.lit(0),
-                   text=pl.when(pl.col("event") == "born").then(pl.lit("born this run"))
-                   .when(pl.col("event") == "returned").then(pl.lit("returned this run"))
-                   .otherwise(pl.format("split from topic {} this run", related))))
+                   text=pl.when(pl.col("event") == "born").then(pl.lit("born at the last refit"))
+                   .when(pl.col("event") == "returned").then(pl.lit("returned at the last refit"))
+                   .otherwise(pl.format("split from topic {} at the last refit", related))))
     gained = (tonight.filter(pl.col("event").is_in(["merged_into", "split_from"]), pl.col("related_topic_id").is_not_null())
               .group_by(pl.col("related_topic_id").alias("topic_id"), "event")
               .agg(ids=pl.col("topic_id").sort().cast(pl.String))
               .select("topic_id", order=pl.lit(1),
-                      text=pl.format("{} {} {} this run",
+                      text=pl.format("{} {} {} at the last refit",
                                      pl.when(pl.col("ids").list.len() > 1).then(pl.lit("topics")).otherwise(pl.lit("topic")),
                                      pl.col("ids").list.join(", "),
                                      pl.when(pl.col("event") == "merged_into").then(pl.lit("merged into it"))

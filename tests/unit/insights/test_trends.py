@@ -152,9 +152,9 @@ def test_notes_tell_this_runs_lineage_and_alerts_sort_by_z():
     alerts = spikes(data, TOPICS, events, RUN, CONFIG)
     assert alerts["topic_id"].to_list() == [2, 1, 3]
     assert alerts["note"].to_list() == [
-        "born this run; topic 4 split from it this run",
-        "split from topic 3 this run; topics 7, 9 merged into it this run",
-        "topic 1 split from it this run",
+        "born at the last refit; topic 4 split from it at the last refit",
+        "split from topic 3 at the last refit; topics 7, 9 merged into it at the last refit",
+        "topic 1 split from it at the last refit",
     ]
 
 
