@@ -48,7 +48,9 @@ def sample_run(tmp_path_factory) -> dict:
     return {"workspace": workspace, "run": (workspace / "out" / "latest").resolve(), "seconds": time.perf_counter() - started}
 
 
-def copy_workspace(workspace: Path, target: Path) -> Path:
-    """A copy with its runs and caches (not the Prefect history): the next run there is an incremental night."""
-    shutil.copytree(workspace, target, symlinks=True, ignore=shutil.ignore_patterns(".prefect", ".lock"))
+def copy_workspace(workspace: Path, target: Path, history: bool = False) -> Path:
+    """A copy with its runs and caches: the next run there is an incremental night. With `history`, also the
+    Prefect database of `voc run` (out/.prefect), as a workspace has it on its second night."""
+    skip = (".lock",) if history else (".prefect", ".lock")
+    shutil.copytree(workspace, target, symlinks=True, ignore=shutil.ignore_patterns(*skip))
     return target

@@ -49,7 +49,7 @@ def _files(run: Path) -> dict[str, bytes]:
 
 
 def test_a_night_with_nothing_new_is_quick_and_publishes_identical_files(sample_run, tmp_path):
-    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws", history=True)
     first = Store(workspace / "out").latest_run()
     started = time.perf_counter()
     ran = voc("-q", "run", cwd=workspace)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import polars as pl
-from scipy.stats import poisson
 
 from voc.config import InsightsConfig
 from voc.errors import VocError
@@ -104,6 +103,8 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
               .filter(pl.col("z") >= config.spike_z)
               .select("topic_id", "z", metric=pl.lit("volume"), observed="latest", baseline="base_mean",
                       change=pl.col("latest") / pl.col("base_mean") - 1))
+    from scipy.stats import poisson  # noqa: PLC0415  (1 s to import; only the insights step needs it)
+
     volume = volume.with_columns(p_value=pl.Series(
         poisson.sf(volume["observed"].to_numpy() - 1, volume["baseline"].to_numpy()), dtype=pl.Float64))
     sentiment = (stats.filter(pl.col("sentiment_periods") >= 2, pl.col("latest_sentiment").is_not_null())

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from voc.text.redact import PLACEHOLDERS
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["Lemmatized", "lemmatize", "load_lemmatizer"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.symbols import ORTH
+from typing import TYPE_CHECKING
 
 from voc.errors import ModelNotAvailableError
 from voc.text.redact import PLACEHOLDERS
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["Nlp", "load_nlp"]
 
@@ -34,6 +34,8 @@ def load_nlp(choice: str, language: str, need_ner: bool) -> Nlp:
     auto: an installed English model (sentence splitter + NER) for English; spaCy's rule-based sentencizer
     for other languages or when no model is installed. A named model that is missing is an error.
     """
+    import spacy  # noqa: PLC0415  (loads with the first pipeline, not with voc)
+
     if choice == "blank" or (choice == "auto" and (language != "en" or not _installed_english())):
         return _blank(language)
     name = _installed_english() if choice == "auto" else choice
@@ -54,6 +56,8 @@ def load_nlp(choice: str, language: str, need_ner: bool) -> Nlp:
 
 def _keep_placeholders_whole(nlp: Language) -> None:
     """`[EMAIL]` and the other redaction placeholders are one token, so no sentence ends inside one."""
+    from spacy.symbols import ORTH  # noqa: PLC0415
+
     for placeholder in PLACEHOLDERS.values():
         nlp.tokenizer.add_special_case(placeholder, [{ORTH: placeholder}])
 
@@ -63,6 +67,8 @@ def _installed_english() -> str | None:
 
 
 def _blank(language: str) -> Nlp:
+    import spacy  # noqa: PLC0415
+
     try:
         nlp = spacy.blank(language)
     except (ImportError, KeyError) as exc:

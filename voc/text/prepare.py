@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
-from spacy.tokens import Span
 
 from voc.config import TextConfig
 from voc.schema import FEEDBACK, UNITS
@@ -29,6 +29,9 @@ from voc.text.redact import (
     merge_spans,
     person_rule_spans,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 __all__ = ["Prepared", "PreparedText", "distinct_texts", "prepare", "prepare_texts", "redact_column", "units_of_items"]
 
