@@ -19,6 +19,7 @@ from voc.errors import ConfigError, Problem
 
 __all__ = [
     "ColumnMap",
+    "ExecutorConfig",
     "ExportConfig",
     "JourneyMap",
     "Kpi",
@@ -346,6 +347,27 @@ class FlowConfig(Strict):
         return zone
 
 
+class ExecutorConfig(Strict):
+    """Where preparation and scoring run. `local`: in the flow's process. `dask`: their batches fan out as Prefect
+    tasks over a Dask cluster (prefect-dask); the topic fit and the steps after it stay one task in the flow's
+    process. Batches are the same under both executors, so both publish the same tables."""
+
+    kind: Literal["local", "dask"] = Field("local", description="local | dask (`executor: dask` alone also works).")
+    address: str | None = Field(None, description="dask: the scheduler of an existing cluster (tcp://host:8786); "
+                                "null = a temporary LocalCluster on this machine. Workers need voc installed and the "
+                                "workspace folder at the same path (a shared volume).")
+    workers: int = Field(2, ge=1, le=256, description="dask without address: LocalCluster worker processes.")
+    threads_per_worker: int = Field(1, ge=1, le=64, description="dask without address: threads of each worker.")
+    batch_items: int = Field(5000, ge=10, description="Items per preparation batch (both executors: a batch's own "
+                             "vocabulary decides which capitalised words are names).")
+    batch_texts: int = Field(2048, ge=64, description="Texts per scoring batch (both executors).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+
 class VocConfig(Strict):
     """voc.yaml."""
 
@@ -359,6 +381,7 @@ class VocConfig(Strict):
     output: str = Field("out", description="Output folder, relative to voc.yaml: out/<run_id>/ and out/latest/.")
     flow: FlowConfig = Field(default_factory=FlowConfig)
     insights: InsightsConfig = Field(default_factory=InsightsConfig)
+    executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
 
     @field_validator("sources")
     @classmethod
