@@ -16,7 +16,7 @@ import numpy as np
 
 from voc.scoring.cache import VectorCache, text_key
 
-__all__ = ["EmbedStats", "TextModel", "embed_texts"]
+__all__ = ["Block", "EmbedStats", "RunBlocks", "TextModel", "embed_texts"]
 
 
 class TextModel(Protocol):
@@ -42,39 +42,54 @@ class EmbedStats:
 
 _CHUNK = 2048  # texts processed (and cached) per block: bounds memory and lets progress be reported
 
+Block = tuple[list[str], bool, bool]  # texts, with vectors, with scores: one call of TextModel.run
+RunBlocks = Callable[[list[Block]], list[tuple[np.ndarray | None, np.ndarray | None]]]
+
 
 def embed_texts(
     texts: list[str], model: TextModel, vector_cache: VectorCache, score_cache: VectorCache,
-    tick: Callable[[int], None] | None = None, refresh: bool = False,
+    tick: Callable[[int], None] | None = None, refresh: bool = False, block_size: int = _CHUNK,
+    run_blocks: RunBlocks | None = None,
 ) -> tuple[np.ndarray, np.ndarray, EmbedStats]:
     """(vectors, scores), one row per text in input order; new results are added to the caches.
-    `refresh` recomputes every text (and stores the fresh results)."""
+    `refresh` recomputes every text (and stores the fresh results). Texts missing from the caches go through
+    `model.run` in blocks of `block_size` (sorted by length), one after the other; `run_blocks` computes all
+    blocks at once instead (on a cluster: see flows/nightly.py). The blocks are the same either way."""
     keys = [text_key(t) for t in texts]
     first_text = dict(zip(keys, texts, strict=True))
     vectors = {} if refresh else vector_cache.lookup(list(first_text))
     scores = {} if refresh else score_cache.lookup(list(first_text))
     missing = [k for k in first_text if k not in vectors or k not in scores]
-    missing.sort(key=lambda k: len(first_text[k]))  # chunks of similar lengths: little padding in every batch
+    missing.sort(key=lambda k: len(first_text[k]))  # blocks of similar lengths: little padding in every batch
     started = time.perf_counter()
     if tick:
         tick(len(first_text) - len(missing))
-    for start in range(0, len(missing), _CHUNK):
-        block = missing[start : start + _CHUNK]
+    requests: list[tuple[list[str], bool, bool]] = []  # (keys, with vectors, with scores)
+    for start in range(0, len(missing), block_size):
+        block = missing[start : start + block_size]
         no_vector = [k for k in block if k not in vectors]  # (perhaps no scores either): one pass for both
         only_scores = [k for k in block if k in vectors]
-        for keys_now, want_vectors in ((no_vector, True), (only_scores, False)):
-            if not keys_now:
-                continue
-            want_scores = any(k not in scores for k in keys_now)
-            fresh_vectors, fresh_scores = model.run([first_text[k] for k in keys_now], want_vectors, want_scores)
-            if want_vectors:
-                vector_cache.store(keys_now, fresh_vectors)
-                vectors.update(zip(keys_now, fresh_vectors, strict=True))
-            if want_scores:
-                score_cache.store(keys_now, fresh_scores)
-                scores.update(zip(keys_now, fresh_scores, strict=True))
+        requests += [(part, want_vectors, any(k not in scores for k in part))
+                     for part, want_vectors in ((no_vector, True), (only_scores, False)) if part]
+
+    def keep(request: tuple[list[str], bool, bool], fresh_vectors: np.ndarray | None, fresh_scores: np.ndarray | None) -> None:
+        part, want_vectors, want_scores = request
+        if want_vectors:
+            vector_cache.store(part, fresh_vectors)
+            vectors.update(zip(part, fresh_vectors, strict=True))
+        if want_scores:
+            score_cache.store(part, fresh_scores)
+            scores.update(zip(part, fresh_scores, strict=True))
         if tick:
-            tick(len(block))
+            tick(len(part))
+
+    blocks = [([first_text[k] for k in part], want_vectors, want_scores) for part, want_vectors, want_scores in requests]
+    if run_blocks is None:
+        for request, block in zip(requests, blocks, strict=True):
+            keep(request, *model.run(*block))
+    else:
+        for request, result in zip(requests, run_blocks(blocks), strict=True):
+            keep(request, *result)
     elapsed = time.perf_counter() - started
     stats = EmbedStats(texts=len(texts), distinct=len(first_text), cached=len(first_text) - len(missing),
                        encoded=len(missing), encode_s=round(elapsed, 3))
