@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -153,7 +153,12 @@ class SourceConfig(Strict):
 
 
 class ModelsConfig(Strict):
-    encoder: str = Field("default", description="default = the packaged all-MiniLM-L6-v2; or a sentence-transformers path or id.")
+    encoder: str = Field(
+        "default",
+        description="default = the packaged all-MiniLM-L6-v2 (English); multilingual = the packaged multilingual Universal "
+        "Sentence Encoder v3 (16 languages, one vector space for all: an Italian and an English complaint about the same "
+        "thing land in the same topic); or a sentence-transformers path or id.",
+    )
     sentiment: str = Field(
         "default",
         description="default = the shipped model (models/affect); or a folder written by `voc train`; or the path or id "
@@ -173,6 +178,17 @@ class ModelsConfig(Strict):
         None,
         description="for a swapped-in frustration classifier: its labels whose probabilities add up to frustration; "
         "not needed when they are named frustrated, anger, annoyance, disappointment, disapproval or disgust.",
+    )
+    affect_languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")], ...] = Field(
+        ("en",),
+        description="languages (ISO 639 codes, as in units' `language`) scored by models.sentiment and models.frustration; "
+        "units in any other language are scored by models.multilingual_affect. Units without a language count as these.",
+    )
+    multilingual_affect: str = Field(
+        "default",
+        description="sentiment and frustration of units in languages outside affect_languages: default = the shipped "
+        "cross-lingual model (models/affect-multilingual); or a folder written by `voc train --multilingual`; or none "
+        "to score every unit with models.sentiment and models.frustration.",
     )
     device: str = Field("auto", description="auto = CUDA (fp16) when a GPU is visible, else CPU; or cpu, cuda, cuda:1.")
     batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
