@@ -43,7 +43,8 @@ def test_valid_workspace_loads_with_defaults(tmp_path):
     assert ws.root == tmp_path
     assert ws.journey_map.stage_ids() == ["join", "use"]
     assert ws.config.sources[0].score_bounds() == (0.0, 10.0)
-    assert ws.config.text.redact == ["email", "phone", "card", "iban", "person"]
+    assert ws.config.text.redact == ["email", "phone", "card", "iban", "person", "tax_code", "vat_number"]
+    assert ws.config.text.detect_language and ws.config.text.languages[:2] == ["en", "it"]
     assert ws.output_dir == tmp_path / "out"
     assert ws.warnings == ()
 
@@ -111,3 +112,26 @@ def test_map_problems_are_listed_together_with_config_problems(tmp_path):
     journey = MAP.replace("name: Join,", "name: Join, colour: red,")
     files = {p.file.rsplit("/", 1)[-1] for p in _problems(_write(tmp_path, config, journey))}
     assert files == {"voc.yaml", "map.yaml"}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("{languages: [en, xx]}", "text.languages", "cannot detect ['xx']"),
+        ("{languages: [it]}", "text.languages", "at least two different languages"),
+        ("{min_language_confidence: 1.5}", "text.min_language_confidence", "less than or equal to 1"),
+        ("{redact: [email, fiscal_code]}", "text.redact.1", "tax_code"),
+    ],
+)
+def test_language_settings_are_checked(tmp_path, text, field, message):
+    problems = _problems(_write(tmp_path, CONFIG + f"text: {text}\n"))
+    assert [p.field for p in problems] == [field]
+    assert message in problems[0].message
+
+
+def test_a_source_language_needs_a_spacy_tokenizer(tmp_path):
+    problems = _problems(_write(tmp_path, CONFIG.replace("channel: web_survey", "channel: web_survey\n    language: qq")))
+    assert [p.field for p in problems] == ["sources.0.language"]
+    assert "spaCy has no tokenizer for language 'qq'" in problems[0].message
+    ws = load_workspace(_write(tmp_path, CONFIG.replace("channel: web_survey", "channel: web_survey\n    language: it")))
+    assert ws.config.sources[0].language == "it"
