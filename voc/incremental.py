@@ -31,7 +31,8 @@ from voc.store import file_digest
 __all__ = ["digest", "frame_digest", "order_like", "reused_units", "same_order", "settings_fingerprint", "source_fingerprint",
            "source_inputs", "split_reusable", "versions"]
 
-_DECISIVE = ("voc", "polars", "spacy")  # versions that change how text is read, redacted and split
+# versions that change how text is read, redacted, split and assigned a language
+_DECISIVE = ("voc", "polars", "spacy", "lingua-language-detector")
 
 
 def digest(*parts: Any) -> str:
@@ -78,23 +79,26 @@ def split_reusable(feedback: pl.DataFrame, previous: pl.DataFrame) -> tuple[pl.D
     """(items to prepare, items whose earlier preparation stands) of one source's freshly collected FEEDBACK rows
     (raw text). `previous`: the source's rows of the last run, prepared under the same settings (else empty).
     An item stands when it has the same id and content hash; the second frame is the fresh rows with their
-    messages replaced by the earlier redacted ones."""
+    messages replaced by the earlier redacted ones and their language by the earlier detected one."""
     if previous.height == 0:
         return feedback, feedback.clear()
-    earlier = previous.select("feedback_id", "content_hash", pl.col("messages").alias("redacted"))
+    earlier = previous.select("feedback_id", "content_hash", pl.col("messages").alias("redacted"),
+                              pl.col("language").alias("detected"))
     joined = feedback.join(earlier, on=["feedback_id", "content_hash"], how="left", maintain_order="left")
-    fresh = joined.filter(pl.col("redacted").is_null()).drop("redacted")
-    kept = joined.filter(pl.col("redacted").is_not_null()).with_columns(messages=pl.col("redacted")).drop("redacted")
+    fresh = joined.filter(pl.col("redacted").is_null()).drop("redacted", "detected")
+    kept = (joined.filter(pl.col("redacted").is_not_null())
+            .with_columns(messages=pl.col("redacted"), language=pl.col("detected")).drop("redacted", "detected"))
     return fresh, kept
 
 
 def reused_units(feedback: pl.DataFrame, previous_units: pl.DataFrame) -> pl.DataFrame:
-    """UNITS of kept items: text and segmentation from the last run, item fields from tonight's rows, and no
+    """UNITS of kept items: text, segmentation and language from the last run, item fields from tonight's rows, and no
     scores, topics or stages (tonight's steps give those)."""
     from voc.text.prepare import units_of_items  # noqa: PLC0415  (keeps spaCy out of importing this module)
 
     segments = previous_units.join(feedback.select("feedback_id"), on="feedback_id", how="semi").select(
-        "unit_id", "feedback_id", "message_index", "unit_index", "text", "capped", pl.col("created_at").alias("sent_at"))
+        "unit_id", "feedback_id", "message_index", "unit_index", "text", "capped", pl.col("created_at").alias("sent_at"),
+        "language", "language_confidence")
     return units_of_items(segments, feedback)
 
 

@@ -206,7 +206,10 @@ UNITS = Table(
     {
         "unit_id": Column(pl.String, "feedback_id, message index and unit index: <feedback_id>-<mm>-<uuu>.", nullable=False),
         **_ITEM_COLUMNS,
-        "language": Column(pl.String, "ISO 639 language code.", nullable=False),
+        "language": Column(pl.String, "ISO 639 language code of the unit: detected, or its message's (and that one "
+                           "its source's) when too short or unsure to tell.", nullable=False),
+        "language_confidence": Column(pl.Float32, "Confidence of the detected language, 0..1; null when `language` is "
+                                      "the fallback (detection off, too few letters, or below text.min_language_confidence)."),
         "message_index": Column(pl.Int32, "Position of the message within the item's thread.", nullable=False),
         "unit_index": Column(pl.Int32, "Position of the unit within its message.", nullable=False),
         "text": Column(pl.String, "The utterance, PII redacted.", nullable=False),

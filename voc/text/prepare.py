@@ -219,10 +219,15 @@ def _units(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, config
 
 
 def units_of_items(segments: pl.DataFrame, feedback: pl.DataFrame) -> pl.DataFrame:
-    """UNITS from segments (unit_id, feedback_id, message_index, unit_index, text, capped, sent_at) and their
-    items' FEEDBACK rows; scores and topics null, stage only where the source fixes it."""
+    """UNITS from segments (unit_id, feedback_id, message_index, unit_index, text, capped, sent_at, and optionally
+    language and language_confidence) and their items' FEEDBACK rows; scores and topics null, stage only where the
+    source fixes it. Without a segment language, a unit takes its item's, with a null confidence."""
     items = feedback.select("feedback_id", "native_id", "source", "kind", "channel", "customer_id", "created_at",
                             "language", "score", "score_type", "stage_id")
+    if "language" in segments.columns:
+        items = items.drop("language")
+    else:
+        segments = segments.with_columns(language_confidence=pl.lit(None, dtype=pl.Float32))
     units = segments.join(items, on="feedback_id", how="left", maintain_order="left").with_columns(
         created_at=pl.coalesce("sent_at", "created_at"),
         sentiment=pl.lit(None, dtype=pl.Float64),
