@@ -5,6 +5,10 @@ Each task wraps one step of voc.pipeline and hands the next one the path of what
 retries (source I/O); a failing step fails the flow run and leaves out/latest as it was. The flow holds the
 workspace lock for its whole run.
 
+With `executor: dask` in voc.yaml, the batches of prepare and score are tasks (prepare-batch, score-block) on a
+Dask cluster, through prefect-dask's task runner of the subflow `voc-on-cluster`; merging them, the topic fit and every other step stay in the
+flow's process.
+
 Run it once with `voc run`, on a schedule with `voc serve`, or deploy it to a work pool with prefect.yaml.
 """
 
@@ -12,16 +16,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NONE
 from prefect.runtime import task_run
 from prefect.states import State
 from pydantic import BaseModel, ConfigDict, Field
 
 from voc import pipeline
-from voc.config import load_workspace
+from voc.config import ExecutorConfig, load_workspace
 from voc.errors import VocError
-from voc.night import Night, Progress, open_night
+from voc.night import Night, Progress, open_night, open_night_of
 
 __all__ = ["NightlyRun", "nightly", "run_nightly"]
 
@@ -66,6 +70,42 @@ def score(night: Night, prepared: Path) -> Path:
     return pipeline.score(night, prepared)
 
 
+prepare_batch = task(pipeline.prepare_batch, name="prepare-batch", cache_policy=NONE)
+score_block = task(pipeline.score_block, name="score-block", cache_policy=NONE)
+
+
+@flow(name="voc-on-cluster", log_prints=False)
+def on_cluster(run_id: str) -> tuple[Path, Path]:
+    """prepare and score of run `run_id` with their batches as tasks on the Dask cluster of `executor` (this
+    subflow's task runner); merging the batches and the caches stay in the flow's process. The subflow takes the
+    run id alone: Prefect sends a flow's parameters to every task it submits, and the night's raw text must not go
+    to each of them."""
+    night = open_night_of(run_id)
+    sources = night.memo["sources"]
+    workspace = night.workspace
+    text, models = workspace.config.text, workspace.config.models
+
+    def prepare_all(batches: list) -> list:
+        return [future.result() for future in prepare_batch.map(unmapped(text), batches)]
+
+    def score_all(blocks: list) -> list:
+        return [future.result() for future in score_block.map(unmapped(models), unmapped(workspace.root), blocks)]
+
+    prepared = pipeline.prepare(night, sources, run_batches=prepare_all)
+    return prepared, pipeline.score(night, prepared, run_blocks=score_all)
+
+
+def dask_runner(executor: ExecutorConfig):  # noqa: ANN201  (prefect_dask loads only when it is used)
+    """The cluster at `executor.address`, or a LocalCluster of `executor.workers` processes."""
+    from prefect_dask import DaskTaskRunner  # noqa: PLC0415
+
+    if executor.address:
+        return DaskTaskRunner(address=executor.address)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": executor.workers, "threads_per_worker": executor.threads_per_worker,
+                                          "processes": True, "dashboard_address": None})
+
+
 @task(name="topics", cache_policy=NONE)
 def topics(night: Night, scored: Path) -> Path:
     return pipeline.topics(night, scored)
@@ -104,8 +144,12 @@ def nightly(run: NightlyRun = NightlyRun()) -> dict:
     with open_night(workspace, run.full, _progress) as night:
         sources = collect.with_options(retries=retry.source_retries, retry_delay_seconds=retry.source_retry_delay_s)(
             night, retry.source_retries)
-        prepared = prepare(night, sources)
-        scored = score(night, prepared)
+        if workspace.config.executor.kind == "dask":
+            night.memo["sources"] = sources
+            prepared, scored = on_cluster.with_options(task_runner=dask_runner(workspace.config.executor))(night.run_id)
+        else:
+            prepared = prepare(night, sources)
+            scored = score(night, prepared)
         fitted = topics(night, scored)
         placed = journey(night, scored, fitted)
         found = insights(night, placed, fitted)

@@ -26,7 +26,7 @@ from voc.config import Workspace
 from voc.schema import FEEDBACK, QUARANTINE, TOPIC_LINEAGE, TOPIC_REGISTRY, TOPICS, UNITS
 from voc.store import RunFolder, Store
 
-__all__ = ["CARRIED", "Night", "Progress", "last_usable_run", "open_night", "previous_of"]
+__all__ = ["CARRIED", "Night", "Progress", "last_usable_run", "open_night", "open_night_of", "previous_of"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (step, units of work done so far, total; 0 when unknown)
@@ -112,7 +112,20 @@ def open_night(workspace: Workspace, full: bool = False, progress: Progress | No
         folder = store.begin(started)
         with store.discarding(folder):
             folder.path.joinpath(_WORK).mkdir()
-            yield Night(workspace, store, folder, previous, started, full, progress, warnings=warnings)
+            night = Night(workspace, store, folder, previous, started, full, progress, warnings=warnings)
+            _OPEN[night.run_id] = night
+            try:
+                yield night
+            finally:
+                del _OPEN[night.run_id]
+
+
+_OPEN: dict[str, Night] = {}  # the nights open in this process, by run id
+
+
+def open_night_of(run_id: str) -> Night:
+    """A night open in this process (a subflow gets the run id, not the night with its raw text)."""
+    return _OPEN[run_id]
 
 
 def last_usable_run(store: Store) -> tuple[Path | None, list[str]]:

@@ -18,9 +18,11 @@ Raw feedback text stays in memory between collect and prepare: nothing unredacte
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from voc.config import SourceConfig, Workspace
+from voc.config import ModelsConfig, SourceConfig, TextConfig, Workspace
 from voc.errors import VocError
 from voc.export import write_database, write_exports
 from voc.export.alerts import send_webhook, slack_payload
@@ -46,7 +48,7 @@ from voc.journey.stages import StageEvidence, assign_stages, stage_texts
 from voc.journey.typing import group_scores, insight_kind
 from voc.night import Night, Progress, open_night
 from voc.scoring.cache import VectorCache
-from voc.scoring.embed import embed_texts
+from voc.scoring.embed import Block, RunBlocks, embed_texts
 from voc.scoring.scorer import Scorer
 from voc.scoring.scores import aggregate_items, with_unit_scores
 from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE,
@@ -55,14 +57,14 @@ from voc.sources import Collected, read_source
 from voc.store import file_digest
 from voc.text.cues import motivation_cues
 from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
-from voc.text.prepare import distinct_texts, prepare as prepare_items, redact_column
+from voc.text.prepare import Prepared, distinct_texts, prepare as prepare_items, redact_column
 from voc.topics.fit import Embed, TopicFit, fit_topics
 from voc.topics.registry import MatchSettings, NightTopics, match_topics
 from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
 from voc.topics.vectors import fit_sample, topic_vectors
 
-__all__ = ["Models", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
-           "manifest", "notify", "read_sources", "report", "run", "score", "topics", "topics_fit",
+__all__ = ["Models", "RunBatches", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
+           "prepare_batch", "manifest", "notify", "read_sources", "report", "run", "score", "score_block", "topics", "topics_fit",
            "unreadable_sources"]
 
 log = logging.getLogger(__name__)
@@ -113,7 +115,8 @@ def _models(night: Night) -> Models:
 
 @dataclass(frozen=True)
 class SourceNight:
-    """One source tonight: its fingerprints and what was read (None when it is unchanged since the last run)."""
+    """One source tonight: its fingerprints and what was read (None when it is unchanged since the last run, or
+    unavailable: no file of it could be found tonight although the last run read some)."""
 
     config: SourceConfig
     settings: str  # fingerprint of the source and text settings
@@ -121,6 +124,7 @@ class SourceNight:
     inputs: dict[str, str]
     collected: Collected | None
     last: dict[str, Any]  # the last run's report of this source
+    unavailable: bool = False
 
     @property
     def reused(self) -> bool:
@@ -128,7 +132,9 @@ class SourceNight:
 
 
 def collect(night: Night) -> list[SourceNight]:
-    """Hash every source's files; read the sources that changed since the last run (all with `full`)."""
+    """Hash every source's files; read the sources that changed since the last run (all with `full`). A source
+    whose files are all gone (a share or mount away, a folder moved mid-night) while the last run read some is
+    unavailable: its items of the last run stand, with a warning, and the other sources run as usual."""
     workspace = night.workspace
     last_sources = night.previous_manifest().get("sources", {})
     with night.step("collect"):
@@ -140,25 +146,35 @@ def collect(night: Night) -> list[SourceNight]:
             last = last_sources.get(source.name, {})
             unchanged = not night.full and last.get("fingerprint") == fingerprint and bool(inputs)
             collected = None if unchanged else read_source(source, workspace.root, exclude=workspace.output_dir)
+            if collected is not None and not collected.files and last.get("files") and night.previous is not None:
+                sources.append(SourceNight(source, last.get("settings", settings), last.get("fingerprint", fingerprint),
+                                           last.get("inputs", {}), None, last, unavailable=True))
+                warning = (f"source {source.name} is unavailable: no file matches {source.path!r} under {workspace.root} "
+                           f"(the last run read {last['files']}); its items of run {night.previous.name} are kept")
+                if warning not in night.warnings:  # (collect may be tried again)
+                    night.warnings.append(warning)
+                    log.warning(warning)
+                continue
             sources.append(SourceNight(source, settings, fingerprint, inputs, collected, last))
         night.record("collect", {"sources": {s.config.name: _source_report(s) for s in sources}})
-    if not any(_source_report(s)["files"] for s in sources):
+    if not any(_source_report(s)["files"] for s in sources if not s.unavailable):
         raise VocError(f"no source has any file (checked {', '.join(s.path for s in workspace.config.sources)} "
                        f"under {workspace.root}); nothing was published and out/latest is unchanged")
     return sources
 
 
 def unreadable_sources(sources: list[SourceNight]) -> list[str]:
-    """Sources read tonight with a file that could not be read (a share or mount away): worth another try."""
-    return [s.config.name for s in sources
-            if s.collected is not None and (s.collected.quarantine["reason"] == "unreadable_file").any()]
+    """Sources with a file that could not be read tonight (a share or mount away), or with no file at all where
+    the last run had some: worth another try."""
+    return [s.config.name for s in sources if s.unavailable
+            or (s.collected is not None and (s.collected.quarantine["reason"] == "unreadable_file").any())]
 
 
 def _source_report(source: SourceNight) -> dict[str, Any]:
     """Per source: files, read = used + quarantined, reasons, warnings, input hashes and fingerprints."""
     fingerprints = {"settings": source.settings, "fingerprint": source.fingerprint, "inputs": source.inputs}
     if source.collected is None:
-        return {**source.last, **fingerprints, "reused": True}
+        return {**source.last, **fingerprints, "reused": True, "unavailable": source.unavailable}
     c = source.collected
     reasons = c.quarantine["reason"].cast(pl.String).value_counts(sort=True) if c.quarantined else None
     return {"kind": source.config.kind, "files": c.files, "read": c.read, "used": c.used, "quarantined": c.quarantined,
@@ -169,8 +185,12 @@ def _source_report(source: SourceNight) -> dict[str, Any]:
 # ---------------------------------------------------------------- prepare
 
 
-def prepare(night: Night, sources: list[SourceNight]) -> Path:
-    """Redacted feedback, units and quarantine of all sources; only new or changed items go through spaCy."""
+RunBatches = Callable[[list[pl.DataFrame]], list[Prepared]]
+
+
+def prepare(night: Night, sources: list[SourceNight], run_batches: RunBatches | None = None) -> Path:
+    """Redacted feedback, units and quarantine of all sources; only new or changed items go through spaCy, in
+    batches of `executor.batch_items` items: one after the other here, or all at once by `run_batches`."""
     text = night.workspace.config.text
     last = {name: _read_last(night, table) for name, table in (("feedback", FEEDBACK), ("units", UNITS), ("quarantine", QUARANTINE))}
     fresh, kept, order, quarantine = [], [], [], []
@@ -189,29 +209,66 @@ def prepare(night: Night, sources: list[SourceNight]) -> Path:
         order.append(source.collected.feedback.select("feedback_id"))
         quarantine.append(redact_column(redact_column(source.collected.quarantine, "raw", text), "detail", text))
     new_items = pl.concat(fresh) if fresh else FEEDBACK.empty()
+    batches = [new_items.slice(start, night.workspace.config.executor.batch_items)
+               for start in range(0, new_items.height, night.workspace.config.executor.batch_items)] or [new_items]
     with night.step("prepare", total=distinct_texts(new_items) if new_items.height else 0) as tick:
-        prepared = prepare_items(new_items, text, tick=tick)
+        if run_batches is None:
+            parts = [prepare_items(batch, text, tick=tick) for batch in batches]
+        else:
+            parts = run_batches(batches)
+            tick(distinct_texts(new_items) if new_items.height else 0)
+        prepared = _combined(parts)
         standing = pl.concat(kept) if kept else FEEDBACK.empty()
         reference = pl.concat(order)
         feedback = same_order(pl.concat([prepared.feedback, FEEDBACK.conform(standing)]), reference)
         units = order_like(pl.concat([prepared.units, reused_units(standing, last["units"])]), feedback)
         quarantined = QUARANTINE.conform(pl.concat(quarantine))
         out = _save(night, "prepare", feedback=feedback, units=units, quarantine=quarantined)
-        night.record("prepare", {"items_prepared": new_items.height, "items_reused": standing.height, **prepared.stats,
+        night.record("prepare", {"items_prepared": new_items.height, "items_reused": standing.height, "batches": len(parts),
+                                 **prepared.stats,
                                  "counts": {"feedback": feedback.height, "units": units.height, "quarantined": quarantined.height}})
     return out
+
+
+def prepare_batch(text: TextConfig, items: pl.DataFrame) -> Prepared:
+    """One batch of items through redaction and splitting (a task of its own on a cluster)."""
+    return prepare_items(items, text)
+
+
+def _combined(parts: list[Prepared]) -> Prepared:
+    """The batches as one: frames concatenated in order, counts added up, lists joined without repeats."""
+    return Prepared(pl.concat([p.feedback for p in parts]), pl.concat([p.units for p in parts]),
+                    functools.reduce(_merge_stats, (p.stats for p in parts), {}))
+
+
+def _merge_stats(a: dict, b: dict) -> dict:
+    merged = dict(a)
+    for key, value in b.items():
+        mine = merged.get(key)
+        if isinstance(value, dict) and isinstance(mine, dict):
+            merged[key] = dict(sorted(_merge_stats(mine, value).items()))
+        elif isinstance(value, list) and isinstance(mine, list):
+            merged[key] = list(dict.fromkeys(mine + value))
+        elif isinstance(value, int | float) and isinstance(mine, int | float) and not isinstance(value, bool):
+            merged[key] = mine + value
+        else:
+            merged[key] = value
+    return merged
 
 
 # ---------------------------------------------------------------- score
 
 
-def score(night: Night, prepared: Path) -> Path:
-    """Vectors (rows in units order) and scores of every unit; items get their units' mean scores."""
+def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> Path:
+    """Vectors (rows in units order) and scores of every unit; items get their units' mean scores. Texts missing
+    from the caches go through the models in blocks of `executor.batch_texts`: here, or all at once by
+    `run_blocks` (each block then computed by `score_block`)."""
     units, feedback = _load(prepared, "units"), _load(prepared, "feedback")
     models = _models(night)
     with night.step("score", total=units["text"].n_unique()) as tick:
         vectors, scores, stats = embed_texts(units["text"].to_list(), models.scorer, models.vector_cache, models.score_cache,
-                                             tick, refresh=night.full)
+                                             tick, refresh=night.full, block_size=night.workspace.config.executor.batch_texts,
+                                             run_blocks=run_blocks)
         scored = with_unit_scores(units, scores, keep_probabilities=True)
         items = aggregate_items(scored)
         feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
@@ -220,6 +277,17 @@ def score(night: Night, prepared: Path) -> Path:
         night.record("score", {**models.scorer.describe(), **stats.as_dict(),
                                "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
     return out
+
+
+def score_block(models: ModelsConfig, root: Path, block: Block) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """One block of texts through the models of `models` (a task of its own on a cluster; weights load once per
+    worker process)."""
+    return _process_scorer(models.model_dump_json(), str(root)).run(*block)
+
+
+@functools.lru_cache(maxsize=2)
+def _process_scorer(models: str, root: str) -> Scorer:
+    return Scorer(ModelsConfig.model_validate_json(models), Path(root))
 
 
 # ---------------------------------------------------------------- topics
