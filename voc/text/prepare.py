@@ -3,6 +3,13 @@
 Each distinct text goes through spaCy once: its sentences give the units, its PERSON entities (with the
 rule-based detectors) give the spans to redact. A unit is a sentence (surveys, tickets) or a whole turn
 (calls, split into sentences only when longer than `max_unit_chars`).
+
+Languages (with `text.detect_language`): each message's language is detected first, falling back to its
+source's `language`, and picks the spaCy pipeline that splits and redacts it; then each sentence of a message
+of two or more sentences is detected, falling back to the message's language, so that a mixed message gives
+units in each of its languages (a one-sentence message's unit, or a whole call turn, takes the message's).
+An item's `language` becomes the one most of its units are in (the earliest such unit's on a tie); an item
+without units keeps its source's.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ import polars as pl
 
 from voc.config import TextConfig
 from voc.schema import FEEDBACK, UNITS
-from voc.text.nlp import Nlp, load_nlp
+from voc.text.language import Detected, detect_languages
+from voc.text.nlp import Nlp, load_nlp, split_after_enumerations
 from voc.text.redact import (
     ASKS_FOR_NAME,
     NAME_ANSWER_MAX_WORDS,
@@ -74,7 +82,7 @@ def prepare_texts(texts: list[str], nlp: Nlp, config: TextConfig, tick: Tick | N
         first.append((apply_spans(text, spans)[: config.max_item_chars], Counter(s.kind for s in spans)))
     common = _common_lowercase_words(text for text, _ in first)
     out = []
-    docs = nlp.pipeline.pipe([text for text, _ in first], batch_size=128)
+    docs = map(split_after_enumerations, nlp.pipeline.pipe([text for text, _ in first], batch_size=128))
     for (text, counts), doc in zip(first, docs, strict=True):
         names = []
         if "person" in kinds:
@@ -151,6 +159,7 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         .when("name_answer").then(pl.col("text").map_elements(redact_answer_lead, return_dtype=pl.String))
         .otherwise("text")
     )
+    messages = _message_languages(messages, config)
     results: dict[tuple[str, str], PreparedText] = {}
     identities, warnings = {}, []
     for (language,), part in messages.group_by("language", maintain_order=True):
@@ -164,7 +173,7 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
     redactions: Counter = Counter(person=int(messages["name_answer"].sum()) if messages.height else 0)
     for key in messages.select("language", "text").iter_rows():
         redactions.update(results[key].redactions)
-    units = _units(feedback, messages, results, config)
+    units = _units(feedback, messages, results, _sentence_languages(messages, results, config), config)
     stats = {
         "nlp": identities,
         "messages": messages.height,
@@ -172,9 +181,39 @@ def prepare(feedback: pl.DataFrame, config: TextConfig, load: NlpLoader = load_n
         "redactions": dict(sorted((kind, n) for kind, n in redactions.items() if n)),
         "units": units.height,
         "units_capped": int(units["capped"].sum()) if units.height else 0,
+        "languages": dict(units["language"].value_counts(sort=True).rows()) if units.height else {},
+        "units_language_fallback": units["language_confidence"].null_count(),
         "warnings": warnings,
     }
-    return Prepared(_redacted_feedback(feedback, messages, results), units, stats)
+    return Prepared(_redacted_feedback(feedback, messages, results, units), units, stats)
+
+
+def _detect(texts: list[str], fallbacks: list[str], config: TextConfig) -> list[Detected]:
+    return detect_languages(texts, fallbacks, config.languages, config.min_language_confidence, config.language_accuracy)
+
+
+def _message_languages(messages: pl.DataFrame, config: TextConfig) -> pl.DataFrame:
+    """Messages with `language` detected (the source's where unsure) and its `message_confidence` (null then)."""
+    if not config.detect_language or messages.height == 0:
+        return messages.with_columns(message_confidence=pl.lit(None, dtype=pl.Float32))
+    pairs = messages.select("text", "language").unique(maintain_order=True)
+    found = _detect(pairs["text"].to_list(), pairs["language"].to_list(), config)
+    pairs = pairs.with_columns(detected=pl.Series([d.language for d in found], dtype=pl.String),
+                               message_confidence=pl.Series([d.confidence for d in found], dtype=pl.Float32))
+    joined = messages.join(pairs, on=["text", "language"], how="left", maintain_order="left", nulls_equal=True)
+    return joined.with_columns(language=pl.col("detected")).drop("detected")
+
+
+def _sentence_languages(messages: pl.DataFrame, results: dict, config: TextConfig) -> dict[tuple[str, str], list[Detected]]:
+    """Per distinct customer message of two or more sentences, the language of each sentence (the message's
+    when unsure), in one batch."""
+    if not config.detect_language:
+        return {}
+    keys = [key for key in messages.filter(pl.col("role") == "customer").select("language", "text").unique(maintain_order=True)
+            .iter_rows() if len(results[key].sentences) > 1]
+    texts = [sentence for key in keys for sentence, _ in results[key].sentences]
+    found = iter(_detect(texts, [key[0] for key in keys for _ in results[key].sentences], config))
+    return {key: [next(found) for _ in results[key].sentences] for key in keys}
 
 
 def _name_answer() -> pl.Expr:
@@ -185,34 +224,49 @@ def _name_answer() -> pl.Expr:
     return ((pl.col("role") == "customer") & (previous == "agent") & asked.fill_null(False)).fill_null(False)
 
 
-def _redacted_feedback(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict) -> pl.DataFrame:
+def _redacted_feedback(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, units: pl.DataFrame) -> pl.DataFrame:
     redacted = messages.with_columns(
         text=pl.Series([results[key].redacted for key in messages.select("language", "text").iter_rows()], dtype=pl.String)
     )
     threads = redacted.group_by("feedback_id", maintain_order=True).agg(
         messages=pl.struct("role", "speaker", "sent_at", "offset_s", "text")
     )
-    out = feedback.drop("messages").join(threads, on="feedback_id", how="left", maintain_order="left")
+    out = (feedback.drop("messages").join(threads, on="feedback_id", how="left", maintain_order="left")
+           .join(_main_language(units), on="feedback_id", how="left", maintain_order="left")
+           .with_columns(language=pl.coalesce("main_language", "language")).drop("main_language"))
     return FEEDBACK.conform(out.with_columns(pl.col("messages").fill_null(pl.lit([], dtype=FEEDBACK.schema["messages"]))))
 
 
-def _units(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, config: TextConfig) -> pl.DataFrame:
+def _main_language(units: pl.DataFrame) -> pl.DataFrame:
+    """Per item, the language most of its units are in; on a tie, the one of the earliest such unit."""
+    counted = (units.with_row_index("position").group_by("feedback_id", "language")
+               .agg(n=pl.len(), first=pl.col("position").min()))
+    ranked = counted.sort(["feedback_id", "n", "first"], descending=[False, True, False]).unique("feedback_id", keep="first")
+    return ranked.select("feedback_id", pl.col("language").alias("main_language"))
+
+
+def _units(feedback: pl.DataFrame, messages: pl.DataFrame, results: dict, languages: dict, config: TextConfig) -> pl.DataFrame:
     rows = []
     customer = messages.filter(pl.col("role") == "customer")
-    for feedback_id, kind, language, message_index, sent_at, text in customer.select(
-        "feedback_id", "kind", "language", "message_index", "sent_at", "text"
+    for feedback_id, kind, language, confidence, message_index, sent_at, text in customer.select(
+        "feedback_id", "kind", "language", "message_confidence", "message_index", "sent_at", "text"
     ).iter_rows():
         prepared = results[(language, text)]
         whole = _SPACE.sub(" ", prepared.redacted).strip()
-        pieces = [(whole, False)] if kind == "call" and len(whole) <= config.max_unit_chars else prepared.sentences
-        pieces = [(t, c) for t, c in pieces if len(_WORD_CHARS.findall(t)) >= config.min_unit_chars]
-        for unit_index, (unit_text, capped) in enumerate(pieces):
+        if kind == "call" and len(whole) <= config.max_unit_chars:
+            pieces = [(whole, False, Detected(language, confidence))]
+        else:
+            detected = languages.get((language, text)) or [Detected(language, confidence)] * len(prepared.sentences)
+            pieces = [(t, c, d) for (t, c), d in zip(prepared.sentences, detected, strict=True)]
+        pieces = [piece for piece in pieces if len(_WORD_CHARS.findall(piece[0])) >= config.min_unit_chars]
+        for unit_index, (unit_text, capped, found) in enumerate(pieces):
             rows.append((f"{feedback_id}-{message_index:02d}-{unit_index:03d}", feedback_id, message_index, unit_index,
-                         unit_text, capped, sent_at))
+                         unit_text, capped, sent_at, found.language, found.confidence))
     frame = pl.DataFrame(
         rows,
         schema={"unit_id": pl.String, "feedback_id": pl.String, "message_index": pl.Int32, "unit_index": pl.Int32,
-                "text": pl.String, "capped": pl.Boolean, "sent_at": UNITS.schema["created_at"]},
+                "text": pl.String, "capped": pl.Boolean, "sent_at": UNITS.schema["created_at"], "language": pl.String,
+                "language_confidence": pl.Float32},
         orient="row",
     )
     return units_of_items(frame, feedback)
