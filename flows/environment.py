@@ -23,6 +23,7 @@ def prefect_environment(output_dir: Path, verbose: bool = False) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")  # executor: dask (workers inherit it)
     # the temporary API server of ephemeral mode must answer within this; Prefect's 20 s is too short for a busy
     # machine's first run (a new database, cold imports), and a timeout fails the whole night
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")

@@ -103,7 +103,7 @@ def dask_runner(executor: ExecutorConfig):  # noqa: ANN201  (prefect_dask loads 
         return DaskTaskRunner(address=executor.address)
     return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                           cluster_kwargs={"n_workers": executor.workers, "threads_per_worker": executor.threads_per_worker,
-                                          "processes": True, "dashboard_address": None})
+                                          "processes": True, "dashboard_address": ":0"})
 
 
 @task(name="topics", cache_policy=NONE)

@@ -24,7 +24,8 @@ import polars as pl
 
 from voc.config import Workspace
 from voc.schema import FEEDBACK, QUARANTINE, TOPIC_LINEAGE, TOPIC_REGISTRY, TOPICS, UNITS
-from voc.store import RunFolder, Store
+from voc.errors import VocError
+from voc.store import NO_SPACE, NOT_ALLOWED, RunFolder, Store, disk_errno, disk_error
 
 __all__ = ["CARRIED", "Night", "Progress", "last_usable_run", "open_night", "open_night_of", "previous_of"]
 
@@ -82,7 +83,14 @@ class Night:
 
         tick(0)
         started = time.perf_counter()
-        yield tick
+        try:
+            yield tick
+        except VocError:
+            raise
+        except Exception as exc:  # a full disk or a folder made read-only mid-night: say so, not a library's traceback
+            if disk_errno(exc) in NO_SPACE | NOT_ALLOWED:
+                raise disk_error(self.store.root, exc) from exc
+            raise
         if self.progress:
             self.progress(name, max(total, 1), max(total, 1))
         seconds = round(time.perf_counter() - started, 3)

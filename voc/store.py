@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -25,7 +26,7 @@ import polars as pl
 from voc.errors import VocError, WorkspaceBusyError
 from voc.schema import Table
 
-__all__ = ["RunFolder", "Store", "atomic_write", "disk_error", "file_digest", "write_parquet"]
+__all__ = ["NOT_ALLOWED", "NO_SPACE", "RunFolder", "Store", "atomic_write", "disk_errno", "disk_error", "file_digest", "write_parquet"]
 
 LATEST = "latest"
 _STAGING = ".staging-"
@@ -64,22 +65,43 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
     try:
         write(tmp)
         os.replace(tmp, target)
-    except OSError as exc:
+    except Exception as exc:
         with suppress(OSError):  # nothing to remove, or its folder is not there
             tmp.unlink()
-        raise disk_error(target, exc) from exc
+        if isinstance(exc, OSError) or disk_errno(exc) is not None:
+            raise disk_error(target, exc) from exc
+        raise
     return target
 
 
-def disk_error(path: Path, exc: OSError) -> VocError:
-    if exc.errno == errno.ENOSPC:
-        return VocError(f"no space left on the device while writing {path}; free space and run again")
-    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+NOT_ALLOWED = frozenset({errno.EACCES, errno.EROFS, errno.EPERM})
+_OS_ERROR = re.compile(r"\bos error (\d+)")
+
+
+def disk_errno(exc: BaseException | None) -> int | None:
+    """The errno behind a failed write: an OSError's own, or the one polars and Rust I/O name in their message
+    ("... No space left on device (os error 28)"), along the chain of causes."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno:
+            return exc.errno
+        if found := _OS_ERROR.search(str(exc)):
+            return int(found.group(1))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def disk_error(path: Path, exc: BaseException) -> VocError:
+    code = disk_errno(exc)
+    if code in NO_SPACE:
+        return VocError(f"no space left on the device (or over a quota or file size limit) while writing {path}; "
+                        "free space and run again; out/latest is unchanged")
+    if code in NOT_ALLOWED:
         return VocError(f"cannot write {path}: permission denied; make the output folder writable or change `output`")
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR) or not path.parent.is_dir():  # polars' errors carry no errno
+    if code in (errno.ENOENT, errno.ENOTDIR) or not path.parent.is_dir():  # polars' errors may carry no errno
         return VocError(f"cannot write {path}: a folder on its path is missing or is a file; "
                         "check `output` in voc.yaml and that nothing else removed the run's folder")
-    return VocError(f"cannot write {path}: {exc.strerror or exc}")
+    return VocError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
 
 
 class Store:

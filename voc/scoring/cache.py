@@ -58,21 +58,29 @@ class VectorCache:
         frame = pl.DataFrame({"key": keys, "vector": vectors.astype(np.float32)},
                              schema={"key": pl.String, "vector": pl.Array(pl.Float32, vectors.shape[1])})
         path = self._write(frame)
-        if len(list(self.folder.glob("*.parquet"))) > _MAX_SHARDS:
+        if len(self._files()) > _MAX_SHARDS:
             self._compact()
         return path
 
     def _write(self, frame: pl.DataFrame) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".tmp-{os.getpid()}.parquet"
-        frame.write_parquet(tmp, compression="zstd")
-        target = self.folder / f"{_digest(tmp)}.parquet"
-        os.replace(tmp, target)
+        try:
+            frame.write_parquet(tmp, compression="zstd")
+            target = self.folder / f"{_digest(tmp)}.parquet"
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         return target
+
+    def _files(self) -> list[Path]:
+        """The shards (a killed writer's `.tmp-*` file is not one)."""
+        return [p for p in self.folder.glob("*.parquet") if not p.name.startswith(".")]
 
     def _shards(self) -> list[pl.DataFrame]:
         shards = []
-        for path in sorted(self.folder.glob("*.parquet"), key=lambda p: (p.stat().st_mtime_ns, p.name)):  # oldest first
+        for path in sorted(self._files(), key=lambda p: (p.stat().st_mtime_ns, p.name)):  # oldest first
             frame = self._read_verified(path)
             if frame is not None:
                 shards.append(frame)
@@ -102,7 +110,7 @@ class VectorCache:
         if not shards:
             return
         merged = pl.concat(shards).unique("key", keep="last", maintain_order=True)  # a refreshed value wins
-        old = sorted(self.folder.glob("*.parquet"))
+        old = sorted(self._files())
         kept = self._write(merged)
         for path in old:
             if path != kept:
