@@ -270,7 +270,7 @@ def _run(args: argparse.Namespace) -> int:
     table = RichTable("source", "files", "read", "used", "quarantined", "", title=f"run {manifest['run_id']}")
     for name, counts in sources.items():
         table.add_row(name, str(counts["files"]), str(counts["read"]), str(counts["used"]), str(counts["quarantined"]),
-                      "unchanged" if counts.get("reused") else "")
+                      "unavailable" if counts.get("unavailable") else "unchanged" if counts.get("reused") else "")
     if not args.quiet:
         stdout.print(table)
         for name, counts in sources.items():
