@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 
@@ -28,6 +29,38 @@ def make_small_workspace(target: Path) -> Path:
     config["topics"] = {"min_topic_size": 15}
     (target / "voc.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return target
+
+
+def make_tiny_workspace(target: Path, **config: object) -> Path:
+    """The sample's post-chat CSAT survey alone (600 items, about 1,100 units), small topics; `config` adds to voc.yaml."""
+    workspace = make_small_workspace(target)
+    settings = yaml.safe_load((workspace / "voc.yaml").read_text())
+    settings["sources"] = [s for s in settings["sources"] if s["name"] == "post_chat_csat"]
+    settings["topics"] = {"min_topic_size": 10}
+    settings.update(config)
+    (workspace / "voc.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    return workspace
+
+
+RUN_COLUMNS = ("run_id", "first_seen_run", "last_seen_run")  # a run's own id: differs between runs by construction
+
+
+def run_tables(run: Path) -> dict[str, pl.DataFrame]:
+    """Every table of a published run, without the columns that name the run itself."""
+    return {p.stem: pl.read_parquet(p).drop(RUN_COLUMNS, strict=False) for p in sorted(run.glob("*.parquet"))}
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> dict:
+    """One uninterrupted local `voc run` of the tiny workspace (several batches of each kind), timed."""
+    workspace = make_tiny_workspace(tmp_path_factory.mktemp("tiny") / "ws", executor=TINY_BATCHES)
+    started = time.perf_counter()
+    ran = voc("-q", "run", cwd=workspace)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return {"workspace": workspace, "run": (workspace / "out" / "latest").resolve(), "seconds": time.perf_counter() - started}
+
+
+TINY_BATCHES = {"batch_items": 150, "batch_texts": 128}
 
 
 def published_runs(workspace: Path) -> list[Path]:
