@@ -397,7 +397,8 @@ def journey(night: Night, scored: Path, fitted: Path) -> Path:
                                  units["stage_id"].to_list())
         stage_ids, confidence, report = assign_stages(evidence, _models(night).encode(texts), owner, journey_map, config)
         units = units.with_columns(stage_id=pl.Series(stage_ids, dtype=pl.String), stage_confidence=pl.Series(confidence))
-        cued = units.with_columns(motivation_cue=pl.Series(motivation_cues(units["text"].to_list()), dtype=pl.Boolean))
+        cues = motivation_cues(units["text"].to_list(), units["language"].to_list())
+        cued = units.with_columns(motivation_cue=pl.Series(cues, dtype=pl.Boolean))
         per_topic = (group_scores(cued.filter(pl.col("topic_id") >= 0), ["topic_id"])
                      .with_columns(kind=insight_kind(config))
                      .join(_main_stage(cued), on="topic_id", how="left")
@@ -564,9 +565,9 @@ def _load(folder: Path, name: str) -> pl.DataFrame:
 
 
 def _read_last(night: Night, table: Table) -> pl.DataFrame:
-    """A table of the last published run (empty on the first run)."""
+    """A table of the last published run (empty on the first run), with the columns this version of voc adds."""
     path = night.previous / f"{table.name}.parquet" if night.previous is not None else None
-    return table.conform(pl.read_parquet(path)) if path is not None and path.exists() else table.empty()
+    return table.upgrade(pl.read_parquet(path)) if path is not None and path.exists() else table.empty()
 
 
 def _without(report: dict, *keys: str) -> dict:

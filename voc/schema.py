@@ -128,6 +128,12 @@ class Table:
             raise SchemaError(f"table {self.name}: duplicate keys on {list(self.key)}")
         return frame.select(list(self.columns))
 
+    def upgrade(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """A table written by an earlier version of voc, conformed: nullable columns it lacks are added as nulls."""
+        added = [pl.lit(None, dtype=col.dtype).alias(name) for name, col in self.columns.items()
+                 if name not in frame.columns and col.nullable]
+        return self.conform(frame.with_columns(added) if added else frame)
+
     def json_schema(self) -> dict[str, Any]:
         props = {name: {**_json_type(col.dtype, col.nullable), "description": col.description} for name, col in self.columns.items()}
         return {

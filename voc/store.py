@@ -77,14 +77,17 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
 NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 NOT_ALLOWED = frozenset({errno.EACCES, errno.EROFS, errno.EPERM})
 _OS_ERROR = re.compile(r"\bos error (\d+)")
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")  # numpy's tofile on a full disk: an OSError without errno
 
 
 def disk_errno(exc: BaseException | None) -> int | None:
     """The errno behind a failed write: an OSError's own, or the one polars and Rust I/O name in their message
-    ("... No space left on device (os error 28)"), along the chain of causes."""
+    ("... No space left on device (os error 28)"), or a short write, along the chain of causes."""
     while exc is not None:
         if isinstance(exc, OSError) and exc.errno:
             return exc.errno
+        if isinstance(exc, OSError) and _SHORT_WRITE.search(str(exc)):
+            return errno.ENOSPC
         if found := _OS_ERROR.search(str(exc)):
             return int(found.group(1))
         exc = exc.__cause__ or exc.__context__

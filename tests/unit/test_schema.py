@@ -44,3 +44,10 @@ def test_json_schema_lists_every_column_with_a_description(name):
     assert list(schema["properties"]) == list(table.columns)
     assert all(prop["description"] for prop in schema["properties"].values())
     assert schema["additionalProperties"] is False
+
+
+def test_a_table_from_an_earlier_version_gains_its_new_nullable_columns_and_nothing_else():
+    old = UNITS.empty().drop("language_confidence")
+    assert UNITS.upgrade(old).columns == list(UNITS.columns)
+    with pytest.raises(SchemaError, match="missing columns"):
+        UNITS.upgrade(UNITS.empty().drop("text"))  # a required column cannot be made up
