@@ -5,7 +5,11 @@ Deterministic (random.Random(20261031), no wall clock, standard library only): e
 data/sample/sources/ and data/sample/planted.json byte for byte. Brightline, its customers, staff, towns and
 every sentence below are fictional, written for this project. What is planted is listed in PLANTED.md.
 
-Templates: `[a|b|c]` picks one alternative, `{slot}` draws from SLOTS (or a value fixed by the caller).
+Templates: `[a|b|c]` picks one alternative, `{slot}` draws from the voice's slots (or a value fixed by the caller).
+
+Two voices write the texts: English (the tables below) and Italian (italian.py, Brightline Italia's slice).
+The composers write in the current voice `V`; `speaking(ITALIAN)` switches the phrase tables and the random
+stream together, so the Italian slice draws from its own seeded stream and leaves the English files as they are.
 """
 
 from __future__ import annotations
@@ -19,8 +23,13 @@ import shutil
 import struct
 import zlib
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import italian
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "sources"
@@ -64,14 +73,16 @@ SLOTS = {k: v.split("|") for k, v in {
 THEMES: dict[str, dict] = {}
 
 
-def theme(stage, kind, name, keywords, volumes, core, more, short, agent):
-    """volumes: items per source, in SOURCES order (nps csat ces tickets chats calls)."""
+def theme(stage, kind, name, keywords, volumes, core, more, short, agent, *, registry=THEMES, sources=SOURCES, **traits):
+    """volumes: items per source, in `sources` order (English: nps csat ces tickets chats calls). traits: nps (the
+    NPS scores its respondents give), evening (written mostly in the evening), same_amount (one amount per item,
+    charged twice), mirrors (the English theme an Italian one tells in other words)."""
     def lines(block: str) -> list[str]:
         return [s.strip() for s in block.strip().split("\n") if s.strip()]
 
-    THEMES[name] = {"stage": stage, "kind": kind, "name": name, "keywords": keywords,
-                    "volumes": dict(zip(SOURCES, map(int, volumes.split()), strict=True)),
-                    "core": lines(core), "more": lines(more), "short": lines(short), "agent": lines(agent)}
+    registry[name] = {"stage": stage, "kind": kind, "name": name, "keywords": keywords,
+                      "volumes": dict(zip(sources, map(int, volumes.split()), strict=True)),
+                      "core": lines(core), "more": lines(more), "short": lines(short), "agent": lines(agent), **traits}
 
 
 theme("discover", "pain_point", "availability_checker_confusing", ["checker", "postcode", "available", "address"], "20 15 0 5 20 0", """
@@ -312,7 +323,8 @@ constant disconnects in the evening
 WIFI DROPS EVERY EVENING""", """
 I'm sorry about the evening drops. I can see your hub restarting around 8pm, so I've pushed a firmware fix and moved your wifi to a quieter channel.
 Thanks for the detail, it really helps. Evening drops like this are usually interference, so I'm sending you a free mesh disc and have booked a line test.
-Apologies for the disruption. Our technical team will monitor your line every evening this week and call you on Friday with the results.""")
+Apologies for the disruption. Our technical team will monitor your line every evening this week and call you on Friday with the results.""",
+      nps=[0, 0, 1, 1, 2, 2, 3], evening=True)
 
 theme("use", "pain_point", "speed_below_promised", ["speed", "Mbps", "promised", "Fibre"], "70 15 0 35 10 4", """
 Paying for {plan} and getting {low}Mbps at best.
@@ -380,7 +392,8 @@ charged twice!!
 double charged, need refund
 direct debit taken twice""", """
 I'm sorry you were charged twice. I can see the duplicate payment of {amount}; I've raised a refund, which takes 3 to 5 working days to reach your bank.
-Apologies for this. The second payment was a system error, I've refunded it and added a {comp} credit to cover any bank charges.""")
+Apologies for this. The second payment was a system error, I've refunded it and added a {comp} credit to cover any bank charges.""",
+      same_amount=True)
 
 theme("billing", "pain_point", "fee_after_promo_ended", ["promo", "discount", "ended", "fee"], "50 25 0 35 17 7", """
 My [promo|introductory discount|welcome discount] ended and the bill jumped from {amount} to {amount2}.
@@ -553,7 +566,8 @@ Northgate outage
 no internet in Northgate
 Northgate down AGAIN""", """
 I'm sorry, there's a fault affecting the Northgate area. Our engineers are on site repairing a damaged cable and we expect service back within 24 hours.
-Apologies for the outage in Northgate. You don't need to do anything; compensation for each full day without service is added automatically.""")
+Apologies for the outage in Northgate. You don't need to do anything; compensation for each full day without service is added automatically.""",
+      nps=[0, 1, 2, 3, 4])
 
 theme("install", "pain_point", "rebook_via_social_media", ["social media", "DM", "rebook", "engineer"], "0 0 0 40 0 0", """
 Only way to get an answer is to DM you on social media. Engineer didn't turn up {day}, please rebook.
@@ -650,7 +664,7 @@ ALT, SLOT = re.compile(r"\[([^\[\]]*)\]"), re.compile(r"\{(\w+)\}")
 
 def say(template: str, **fixed) -> str:
     text = ALT.sub(lambda m: rng.choice(m.group(1).split("|")), template)
-    text = SLOT.sub(lambda m: str(fixed[m.group(1)]) if m.group(1) in fixed else rng.choice(SLOTS[m.group(1)]), text)
+    text = SLOT.sub(lambda m: str(fixed[m.group(1)]) if m.group(1) in fixed else rng.choice(V.slots[m.group(1)]), text)
     text = re.sub(r" {2,}", " ", text).replace(" ,", ",").replace(" .", ".").strip()
     return text[:1].upper() + text[1:]
 
@@ -667,10 +681,10 @@ def style(text: str, mood: int, keywords=(), emoji=True) -> str:
     elif r < 0.14:
         text = text.lower()
     if rng.random() < 0.12:
-        words = [w for w in TYPOS if re.search(rf"\b{w}\b", text) and not any(w in k.lower() for k in keywords)]
+        words = [w for w in V.typos if re.search(rf"\b{w}\b", text) and not any(w in k.lower() for k in keywords)]
         if words:
             word = rng.choice(words)
-            text = re.sub(rf"\b{word}\b", TYPOS[word], text, count=1)
+            text = re.sub(rf"\b{word}\b", V.typos[word], text, count=1)
     if mood < 0 and rng.random() < 0.1:
         text = text.rstrip(".") + rng.choice(["!!", "!!!", "!", " :("] + ([" 😡"] if emoji else []))
     if rng.random() < 0.08:
@@ -697,11 +711,19 @@ def iban_ok(iban: str) -> bool:
     return int("".join(str(int(c, 36)) for c in s[4:] + s[:4])) % 97 == 1
 
 
+def iban(country: str, bban: str) -> str:
+    """The IBAN of a domestic account number: the country code and the two mod-97 check digits before it."""
+    check = 98 - int("".join(str(int(c, 36)) for c in bban + country + "00")) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+def in_fours(s: str) -> str:
+    return " ".join(s[i:i + 4] for i in range(0, len(s), 4))
+
+
 def iban_number() -> str:
     bban = rng.choice(["NWBK", "BARC", "LOYD", "MIDL", "HBUK"]) + "".join(rng.choice("0123456789") for _ in range(14))
-    check = 98 - int("".join(str(int(c, 36)) for c in bban + "GB00")) % 97
-    s = f"GB{check:02d}{bban}"
-    return " ".join(s[i:i + 4] for i in range(0, len(s), 4))
+    return in_fours(iban("GB", bban))
 
 
 def phone_number() -> str:
@@ -710,7 +732,7 @@ def phone_number() -> str:
 
 
 def email_address() -> str:
-    first, last = rng.choice(SLOTS["first"]).lower().replace("é", "e"), rng.choice(SLOTS["last"]).lower()
+    first, last = rng.choice(V.slots["first"]).lower().replace("é", "e"), rng.choice(V.slots["last"]).lower()
     return rng.choice([f"{first}.{last}", f"{first}{last[0]}{rng.randrange(10, 99)}", f"{last}.{first[0]}"]) + "@" + rng.choice(["example.com", "example.org"])
 
 
@@ -721,16 +743,106 @@ PII = {  # one sentence each that hands over personal data
     "card": lambda: pick(["I paid with my card {c} if that helps.", "The card number is {c}, please refund to that."], c=card_number()),
     "iban": lambda: pick(["Please refund to my bank account, IBAN {i}.", "My account for the refund is {i}."], i=iban_number()),
 }
-PII_SEEN: Counter = Counter()
 
 
 def with_pii(parts: list[str], share: float, billing: bool) -> list[str]:
-    if rng.random() < share:
-        kind = rng.choice(["card", "card", "iban", "iban", "email", "name"] if billing else ["email", "phone", "phone", "name", "name"])
-        PII_SEEN[kind] += 1
-        sentence = PII[kind]()
+    if rng.random() < share * V.pii_rate:
+        kind = rng.choice(V.pii_kinds[0] if billing else V.pii_kinds[1])
+        V.pii_seen[kind] += 1
+        sentence = V.pii[kind]()
         return [sentence, *parts] if kind == "name" else [*parts, sentence]
     return parts
+
+
+# ---------------------------------------------------------------------------------------------- Italian personal data
+
+ODD = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23]  # A-Z, and 0-9 as A-J
+
+
+def check_letter(text: str) -> str:
+    """The check letter of a codice fiscale (over its first 15 characters) and the CIN of an Italian bank
+    account (over ABI + CAB + account number): characters in odd places (1st, 3rd, ...) count ODD[value],
+    the others their value (digits 0-9, letters A=0 ... Z=25); the letter is the sum mod 26."""
+    total = 0
+    for i, ch in enumerate(text):
+        value = int(ch) if ch.isdigit() else ord(ch) - ord("A")
+        total += ODD[value] if i % 2 == 0 else value
+    return chr(ord("A") + total % 26)
+
+
+def name_code(name: str, first_name: bool) -> str:
+    """Three letters of a codice fiscale: consonants, then vowels, then X; a first name with four or more
+    consonants gives its 1st, 3rd and 4th."""
+    letters = [c for c in name.upper() if c.isalpha()]
+    consonants = [c for c in letters if c not in "AEIOU"]
+    if first_name and len(consonants) >= 4:
+        consonants = [consonants[0], consonants[2], consonants[3]]
+    return "".join(consonants + [c for c in letters if c in "AEIOU"] + ["X"] * 3)[:3]
+
+
+def codice_fiscale(first: str, last: str, born: date, female: bool, place: str) -> str:
+    body = (name_code(last, False) + name_code(first, True) + f"{born.year % 100:02d}" + "ABCDEHLMPRST"[born.month - 1]
+            + f"{born.day + 40 * female:02d}" + place)
+    return body + check_letter(body)
+
+
+def partita_iva() -> str:
+    """A company's VAT number: 7 digits, a tax office (001-100), and a Luhn check digit."""
+    body = "".join(rng.choice("0123456789") for _ in range(7)) + f"{rng.randint(1, 100):03d}"
+    return body + next(c for c in "0123456789" if luhn_ok(body + c))
+
+
+def italian_iban() -> str:
+    """IT, mod-97 check digits, the CIN letter, ABI (bank) and CAB (branch) codes, a 12-digit account number."""
+    bban = rng.choice(italian.ABI) + f"{rng.randrange(1, 10**5):05d}" + f"{rng.randrange(10**10):012d}"
+    number = iban("IT", check_letter(bban) + bban)
+    return in_fours(number) if rng.random() < 0.7 else number
+
+
+def italian_phone() -> str:
+    """A mobile (3xx) or a landline (0x), written the ways Italians write them."""
+    if rng.random() < 0.15:
+        area = rng.choice(["02", "06", "011", "051", "055", "081"])
+        rest = f"{rng.randrange(10**(10 - len(area))):0{10 - len(area)}d}"
+        return f"{area} {rest[:-4]} {rest[-4:]}" if rng.random() < 0.6 else f"+39 {area} {rest}"
+    mobile = f"3{rng.choice(['20', '28', '33', '38', '39', '40', '45', '47', '48', '49', '66', '88', '92'])}"
+    rest = f"{rng.randrange(10**7):07d}"
+    return rng.choices([f"{mobile}{rest}", f"{mobile} {rest}", f"+39 {mobile} {rest[:3]} {rest[3:]}", f"{mobile} {rest[:3]} {rest[3:]}",
+                        f"+39 {mobile}{rest}", f"{mobile}-{rest}"], [3, 3, 2, 2, 1, 1])[0]
+
+
+def planted_value(kind: str, value: str) -> str:
+    """Records a piece of personal data the pipeline must redact (planted.json lists the Italian ones)."""
+    V.pii_values.append({"kind": kind, "value": value})
+    return value
+
+
+def italian_person() -> tuple[str, str, bool]:
+    female = rng.random() < 0.5
+    return rng.choice(italian.WOMEN if female else italian.MEN), rng.choice(V.slots["last"]), female
+
+
+def tax_code() -> str:
+    first, last, female = italian_person()
+    born = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
+    return codice_fiscale(first, last, born, female, rng.choice(italian.BIRTHPLACES))
+
+
+def introduction() -> str:
+    first, last, _ = italian_person()
+    planted_value("name", f"{first} {last}")
+    return pick(italian.PII["name"], first=first, last=last)
+
+
+ITALIAN_PII = {  # the same sentences in Italian, plus the tax code (codice fiscale) and a business's VAT number
+    "email": lambda: pick(italian.PII["email"], e=planted_value("email", email_address())),
+    "phone": lambda: pick(italian.PII["phone"], p=planted_value("phone", italian_phone())),
+    "name": introduction,
+    "card": lambda: pick(italian.PII["card"], c=planted_value("card", card_number())),
+    "iban": lambda: pick(italian.PII["iban"], i=planted_value("iban", italian_iban())),
+    "codice_fiscale": lambda: pick(italian.PII["codice_fiscale"], cf=planted_value("codice_fiscale", tax_code())),
+    "partita_iva": lambda: pick(italian.PII["partita_iva"], piva=planted_value("partita_iva", partita_iva())),
+}
 
 
 # ---------------------------------------------------------------------------------------------- tallies, dates, people
@@ -741,7 +853,7 @@ VIA: dict[str, set] = defaultdict(set)  # theme -> ticket channels it was seen o
 
 
 def tally(name: str, source: str, messages: int = 1, item: bool = True) -> None:
-    if name in THEMES:
+    if name in V.themes:
         UNITS[name][source] += messages
         ITEMS[name][source] += int(item)
 
@@ -779,8 +891,12 @@ def london(dt: datetime) -> tuple[datetime, str]:
     return (dt + timedelta(hours=1), "+01:00") if dt < BST_ENDS else (dt, "+00:00")
 
 
-def iso_london(dt: datetime) -> str:
-    local, offset = london(dt)
+def rome(dt: datetime) -> tuple[datetime, str]:
+    return (dt + timedelta(hours=2), "+02:00") if dt < BST_ENDS else (dt + timedelta(hours=1), "+01:00")  # same night in the EU
+
+
+def iso_local(dt: datetime) -> str:
+    local, offset = V.local(dt)
     return local.strftime("%Y-%m-%dT%H:%M:%S") + offset
 
 
@@ -809,27 +925,124 @@ def assign(pool: list[str], n: int) -> list[str]:
     return people
 
 
-def plan(source: str) -> list[str]:
-    """Theme (or filler kind) of each item of a source, shuffled."""
-    names = [t["name"] for t in THEMES.values() for _ in range(t["volumes"][source])]
-    filler = {"nps": ["praise"] * 9 + ["neutral"] * 7 + ["complaint"] * 4, "csat": ["praise"] * 3 + ["neutral", "complaint"],
-              "ces": ["install_ok"], "tickets": ["howto"], "chats": ["howto"], "calls": []}[source]
-    extra = SIZES[source] - len(names) - {"tickets": 40, "chats": 40, "calls": 40, "csat": 20}.get(source, 0)
-    names += [rng.choice(filler) for _ in range(max(extra, 0))]
+FILLER_MIX = {"nps": ["praise"] * 9 + ["neutral"] * 7 + ["complaint"] * 4, "csat": ["praise"] * 3 + ["neutral", "complaint"],
+              "ces": ["install_ok"], "tickets": ["howto"], "chats": ["howto"], "calls": []}
+RESERVED = {"tickets": 40, "chats": 40, "calls": 40, "csat": 20}  # items the special scenarios add
+
+
+def plan(source: str, size: int, filler: list[str], reserved: int = 0) -> list[str]:
+    """Theme (or filler kind) of each item of a source, shuffled: the current voice's theme volumes, then filler."""
+    names = [t["name"] for t in V.themes.values() for _ in range(t["volumes"].get(source, 0))]
+    names += [rng.choice(filler) for _ in range(max(size - len(names) - reserved, 0))]
     rng.shuffle(names)
     return names
 
 
-def when(name: str, source: str) -> datetime:
+def when(name: str, source: str, first_day: int | None = None) -> datetime:
+    """When an item of the theme was written: English tickets start in September (first_day overrides it)."""
     if name == "northgate_outage":
         return moment(OUTAGE, 89)
-    return moment(SEP1 if source == "tickets" else 0, 89, (18, 23) if name == "wifi_drops_every_evening" and rng.random() < .6 else (7, 22))
+    first = (SEP1 if source == "tickets" else 0) if first_day is None else first_day
+    return moment(first, 89, (18, 23) if V.themes.get(name, {}).get("evening") and rng.random() < .6 else (7, 22))
 
 
 def mood_of(name: str) -> int:
-    if name in THEMES:
-        return -1 if THEMES[name]["kind"] == "pain_point" else 1
+    if name in V.themes:
+        return -1 if V.themes[name]["kind"] == "pain_point" else 1
     return {"praise": 1, "install_ok": 1, "complaint": -1}.get(name, 0)
+
+
+# ---------------------------------------------------------------------------------------------- voices
+
+
+@dataclass
+class Voice:
+    """How one language writes: phrase tables, slot values, themes, money, local time, personal data, and the
+    random stream its texts are drawn from. The composers below write in the current voice, V."""
+    rng: random.Random
+    slots: dict[str, list[str]]
+    themes: dict[str, dict]
+    filler: dict[str, list[str]]  # filler kind -> remarks
+    openers: list[str]
+    greet: list[str]  # e-mail greetings ("" for none); the first is used when one is needed
+    ask: list[str]
+    sign: list[str]
+    again: list[str]
+    repeat: str
+    done: list[str]
+    angry: list[str]
+    context: list[str]
+    agent_hello: list[str]
+    agent_open: list[str]
+    agent_close: list[str]
+    agent_again: list[str]  # {team}
+    agent_sign: str  # {agent}
+    teams: dict[str, str]  # stage -> the team a case is escalated to
+    team_default: str
+    howto_answer: list[str]
+    verify: list[tuple[str, list[str]]]  # (security question, answers)
+    chat_hello: list[str]
+    chat_greet: list[str]  # {agent}, {q}
+    chat_ack: list[str]
+    chat_react: list[str]
+    chat_close: list[str]
+    chat_thanks: list[str]
+    chat_bye: list[str]
+    subject_prefix: list[str]
+    subjects: dict[str, str]  # filler kind -> ticket subject
+    form: str  # a web form's message: {topic}, {body}
+    topic: Callable[[str | None], str]  # the form's topic for a stage (None: no theme)
+    quote: Callable[[datetime], str]  # the line above a quoted e-mail, for its local time
+    local: Callable[[datetime], tuple[datetime, str]]  # local time and UTC offset
+    double: Callable[[str], str]  # an amount, twice
+    typos: dict[str, str]
+    pii: dict[str, Callable[[], str]]  # kind -> a sentence handing it over
+    pii_kinds: tuple[list[str], list[str]]  # kinds drawn in billing texts, and in the others
+    pii_rate: float = 1.0  # scales how often a message carries personal data
+    pii_seen: Counter = field(default_factory=Counter)
+    pii_values: list[dict] = field(default_factory=list)
+
+
+ENGLISH = Voice(
+    rng=rng, slots=SLOTS, themes=THEMES, filler=FILLER, openers=OPENERS, greet=GREET, ask=ASK, sign=SIGN, again=AGAIN,
+    repeat=REPEAT, done=DONE, angry=ANGRY, context=CONTEXT, agent_hello=["Hi there,", "Hello,", "Dear customer,"],
+    agent_open=AGENT_OPEN, agent_close=AGENT_CLOSE, agent_again=AGENT_AGAIN, agent_sign="Kind regards,\n{agent}\nBrightline Customer Care",
+    teams=TEAMS, team_default="customer care", howto_answer=HOWTO_ANSWER, verify=VERIFY, chat_hello=["hi", "hello", "Hi there"],
+    chat_greet=CHAT_GREET, chat_ack=["Thanks. ", "Thank you, I can see your account. ", ""], chat_react=CHAT_REACT,
+    chat_close=CHAT_CLOSE, chat_thanks=["no thats all thanks", "Thanks", "no, thank you", "No, thank you.", "that's it cheers", "nope"],
+    chat_bye=CHAT_BYE, subject_prefix=["", "Re: ", "URGENT: ", "Complaint - "], subjects={},
+    form="<p>Topic: {topic}<br>Message: {body}</p>", topic=lambda stage: stage.title() if stage else "General",
+    quote=lambda local: f"On {local.strftime('%a, %-d %b %Y at %H:%M')}, Brightline Customer Care wrote:", local=london,
+    double=lambda amount: f"£{2 * float(amount[1:]):.2f}", typos=TYPOS, pii=PII,
+    pii_kinds=(["card", "card", "iban", "iban", "email", "name"], ["email", "phone", "phone", "name", "name"]),
+)
+ITALIAN_THEMES: dict[str, dict] = {}
+for spec in italian.THEMES:
+    theme(**spec, registry=ITALIAN_THEMES, sources=italian.SOURCES)
+ITALIAN = Voice(
+    rng=random.Random(italian.SEED), slots=italian.SLOTS, themes=ITALIAN_THEMES, filler=italian.FILLER, openers=italian.OPENERS,
+    greet=italian.GREET, ask=italian.ASK, sign=italian.SIGN, again=italian.AGAIN, repeat=italian.REPEAT, done=italian.DONE,
+    angry=italian.ANGRY, context=italian.CONTEXT, agent_hello=italian.AGENT_HELLO, agent_open=italian.AGENT_OPEN,
+    agent_close=italian.AGENT_CLOSE, agent_again=italian.AGENT_AGAIN, agent_sign=italian.AGENT_SIGN, teams=italian.TEAMS,
+    team_default=italian.TEAM_DEFAULT, howto_answer=italian.HOWTO_ANSWER, verify=italian.VERIFY, chat_hello=italian.CHAT_HELLO,
+    chat_greet=italian.CHAT_GREET, chat_ack=italian.CHAT_ACK, chat_react=italian.CHAT_REACT, chat_close=italian.CHAT_CLOSE,
+    chat_thanks=italian.CHAT_THANKS, chat_bye=italian.CHAT_BYE, subject_prefix=italian.SUBJECT_PREFIX, subjects=italian.SUBJECTS,
+    form=italian.FORM, topic=italian.FORM_TOPICS.__getitem__, quote=italian.quote_line, local=rome, double=italian.double,
+    typos=italian.TYPOS, pii=ITALIAN_PII, pii_kinds=italian.PII_KINDS, pii_rate=italian.PII_RATE,
+)
+V = ENGLISH
+
+
+@contextmanager
+def speaking(voice: Voice) -> Iterator[None]:
+    """Compose in `voice`, drawing from its own random stream, until the block ends."""
+    global V, rng
+    before = V, rng
+    V, rng = voice, voice.rng
+    try:
+        yield
+    finally:
+        V, rng = before
 
 
 # ---------------------------------------------------------------------------------------------- composers
@@ -838,31 +1051,29 @@ def mood_of(name: str) -> int:
 def comment(name: str, source: str, allow_newline=False, **fixed) -> str:
     """A survey comment: a few words to a paragraph, scored separately."""
     mood = mood_of(name)
-    if name not in THEMES:
-        parts = [say(p) for p in rng.sample(FILLER[name], rng.choice([1, 1, 1, 2]))]
+    if name not in V.themes:
+        parts = [say(p) for p in rng.sample(V.filler[name], rng.choice([1, 1, 1, 2]))]
     else:
-        t = THEMES[name]
+        t = V.themes[name]
         r = rng.random()
         parts = [pick(t["short"])] if r < 0.18 else [pick(t["core"], **fixed)]
         if r >= 0.5:
             parts += [say(m, **fixed) for m in rng.sample(t["more"], 1 if r < 0.85 else min(2, len(t["more"])))]
         if source == "nps" and rng.random() < 0.12:
-            parts.append(pick(FILLER["praise" if mood > 0 else "complaint"]))
+            parts.append(pick(V.filler["praise" if mood > 0 else "complaint"]))
         tally(name, source)
     if rng.random() < 0.1:
-        parts[0] = rng.choice(OPENERS) + parts[0][:1].lower() + parts[0][1:]
+        parts[0] = rng.choice(V.openers) + parts[0][:1].lower() + parts[0][1:]
     text = ("\n" if allow_newline and len(parts) > 1 and rng.random() < 0.15 else " ").join(parts)
-    text = style(text, mood, THEMES.get(name, {}).get("keywords", ()))
-    return " ".join(with_pii([text], 0.045, THEMES.get(name, {}).get("stage") == "billing"))
+    text = style(text, mood, V.themes.get(name, {}).get("keywords", ()))
+    return " ".join(with_pii([text], 0.045, V.themes.get(name, {}).get("stage") == "billing"))
 
 
 def score(name: str, scale: str) -> int:
     mood = mood_of(name)
     if scale == "nps":
-        if name == "wifi_drops_every_evening":
-            return rng.choice([0, 0, 1, 1, 2, 2, 3])
-        if name == "northgate_outage":
-            return rng.choice([0, 1, 2, 3, 4])
+        if "nps" in V.themes.get(name, {}):
+            return rng.choice(V.themes[name]["nps"])
         return rng.choice([0, 1, 2, 3, 4, 5, 5, 6, 6, 7] if mood < 0 else [8, 9, 9, 10, 10, 10] if mood > 0 else [5, 6, 7, 7, 8, 8])
     if scale == "csat":
         return rng.choice([1, 1, 2, 2, 3] if mood < 0 else [4, 5, 5, 5] if mood > 0 else [3, 3, 4])
@@ -879,35 +1090,36 @@ def html(paragraphs: list[str]) -> str:
 
 
 def customer_email(name: str, first: bool, form: bool, fixed: dict) -> str:
-    t = THEMES.get(name)
+    t = V.themes.get(name)
     if t is None:
-        body = [pick(FILLER["howto"])]
+        body = [pick(V.filler["howto"])]
     elif first:
-        body = ([pick(CONTEXT)] if rng.random() < 0.35 else []) + [pick(t["core"], **fixed)]
-        body += [say(m, **fixed) for m in rng.sample(t["more"], rng.choice([0, 1, 1, 2, 3]))] + [rng.choice(ASK)]
+        body = ([pick(V.context)] if rng.random() < 0.35 else []) + [pick(t["core"], **fixed)]
+        body += [say(m, **fixed) for m in rng.sample(t["more"], rng.choice([0, 1, 1, 2, 3]))] + [rng.choice(V.ask)]
     else:
-        body = [pick(AGAIN)] + ([say(REPEAT)] if rng.random() < 0.25 else []) + [say(rng.choice(t["more"]), **fixed)]
+        body = [pick(V.again)] + ([say(V.repeat)] if rng.random() < 0.25 else []) + [say(rng.choice(t["more"]), **fixed)]
     body = [style(b, mood_of(name), t["keywords"] if t else ()) for b in body]
     body = with_pii(body, 0.06, bool(t) and t["stage"] == "billing")
     if form and first:
-        return "<p>Topic: " + (t["stage"].title() if t else "General") + "<br>Message: " + html([" ".join(body)])[3:-4] + "</p>"
-    greet = rng.choice(GREET)
+        return V.form.format(topic=V.topic(t["stage"] if t else None), body=html([" ".join(body)])[3:-4])
+    greet = rng.choice(V.greet)
     signed = rng.random() < 0.15
-    PII_SEEN["signature"] += signed
-    sign = rng.choice(SIGN) + (",\n" + pick(["{first}", "{first} {last}"]) if signed else "")
+    V.pii_seen["signature"] += signed
+    sign = rng.choice(V.sign) + (",\n" + pick(["{first}", "{first} {last}"]) if signed else "")
     return html(([greet] if greet else []) + body + [sign])
 
 
 def agent_email(name: str, again: bool, fixed: dict) -> str:
-    t = THEMES.get(name)
-    step = pick(AGENT_AGAIN, team=TEAMS.get(t["stage"], "customer care") if t else "customer care") if again else (pick(t["agent"], **fixed) if t else rng.choice(HOWTO_ANSWER))
-    return html([rng.choice(["Hi there,", "Hello,", "Dear customer,"]), rng.choice(AGENT_OPEN), step, rng.choice(AGENT_CLOSE),
-                 "Kind regards,\n" + pick(["{agent}"]) + "\nBrightline Customer Care"])
+    t = V.themes.get(name)
+    team = V.teams.get(t["stage"], V.team_default) if t else V.team_default
+    step = pick(V.agent_again, team=team) if again else (pick(t["agent"], **fixed) if t else rng.choice(V.howto_answer))
+    return html([rng.choice(V.agent_hello), rng.choice(V.agent_open), step, rng.choice(V.agent_close),
+                 V.agent_sign.format(agent=pick(["{agent}"]))])
 
 
 def quote(previous: str, sent: datetime) -> str:
-    local, _ = london(sent)
-    return f"<p>On {local.strftime('%a, %-d %b %Y at %H:%M')}, Brightline Customer Care wrote:</p><blockquote>{previous}</blockquote>"
+    local, _ = V.local(sent)
+    return f"<p>{V.quote(local)}</p><blockquote>{previous}</blockquote>"
 
 
 def ticket(tid: int, cust: str, name: str, created: datetime, via: str, fixed: dict | None = None, opener: str | None = None) -> dict:
@@ -915,31 +1127,31 @@ def ticket(tid: int, cust: str, name: str, created: datetime, via: str, fixed: d
     form = via == "web_form"
     first = customer_email(name, True, form, fixed)
     if opener:  # scenario: the customer's first message is written by the caller
-        first = html([rng.choice(GREET) or "Hi,", opener, rng.choice(SIGN)])
-    comments = [{"author_role": "customer", "created_at": iso_london(created), "body": first}]
+        first = html([rng.choice(V.greet) or V.greet[0], opener, rng.choice(V.sign)])
+    comments = [{"author_role": "customer", "created_at": iso_local(created), "body": first}]
     t, rounds = created, rng.choice([1, 1, 2, 2, 3])
     for r in range(rounds):
         t = working(later(t, 40, 2000))
-        comments.append({"author_role": "agent", "created_at": iso_london(t), "body": agent_email(name, r > 0, fixed)})
+        comments.append({"author_role": "agent", "created_at": iso_local(t), "body": agent_email(name, r > 0, fixed)})
         if END - t < timedelta(hours=2) or (r == rounds - 1 and rng.random() < 0.5):
             break
         t = later(t, 60, 3000)
         last = r == rounds - 1 and rng.random() < 0.4
-        body = html([pick(DONE if rng.random() < 0.5 else ANGRY)]) if last else customer_email(name, False, False, fixed)
+        body = html([pick(V.done if rng.random() < 0.5 else V.angry)]) if last else customer_email(name, False, False, fixed)
         if not last and len(comments) < 5:
             tally(name, "tickets", item=False)
         if rng.random() < 0.3:
             body += quote(comments[-1]["body"], datetime.fromisoformat(comments[-1]["created_at"]).astimezone(UTC))
-        comments.append({"author_role": "customer", "created_at": iso_london(t), "body": body})
+        comments.append({"author_role": "customer", "created_at": iso_local(t), "body": body})
     comments = comments[:6]  # threads of 2-6 messages
     tally(name, "tickets")
-    subject = name.replace("_", " ") if name not in THEMES else pick(THEMES[name]["short"])
-    subject = rng.choice(["", "Re: ", "URGENT: ", "Complaint - "]) + subject[:1].upper() + subject[1:]
-    return {"ticket_id": tid, "requester_id": cust, "created_at": iso_london(created), "via": via, "subject": subject, "comments": comments}
+    subject = V.subjects.get(name, name.replace("_", " ")) if name not in V.themes else pick(V.themes[name]["short"])
+    subject = rng.choice(V.subject_prefix) + subject[:1].upper() + subject[1:]
+    return {"ticket_id": tid, "requester_id": cust, "created_at": iso_local(created), "via": via, "subject": subject, "comments": comments}
 
 
 def verify_answer(share: float, billing: bool, spoken: bool) -> str:
-    question, answers = rng.choice(VERIFY)
+    question, answers = rng.choice(V.verify)
     answer = say(rng.choice(answers), acct=rng.randrange(10**7, 10**8))
     if spoken:
         answer = rng.choice(["Yeah, ", "Sure, ", ""]) + (answer[:1].lower() + answer[1:] if answer[:2] in ("It", "Ac", "Ha") else answer) + "."
@@ -950,27 +1162,27 @@ def verify_answer(share: float, billing: bool, spoken: bool) -> str:
 
 def chat(name: str, fixed: dict | None = None, opener: str | None = None) -> list[tuple[str, str]]:
     """(sender, message) pairs of one web chat."""
-    fixed, t = fixed or {}, THEMES.get(name)
+    fixed, t = fixed or {}, V.themes.get(name)
     mood, keywords = mood_of(name), (t["keywords"] if t else ())
-    first = opener or (pick(t["core"], **fixed) if t else pick(FILLER["howto"]))
-    msgs = [("customer", rng.choice(["hi", "hello", "Hi there"]))] if rng.random() < 0.25 else []
+    first = opener or (pick(t["core"], **fixed) if t else pick(V.filler["howto"]))
+    msgs = [("customer", rng.choice(V.chat_hello))] if rng.random() < 0.25 else []
     msgs.append(("customer", style(first, mood, keywords)))
     if t and not opener and rng.random() < 0.35:
         msgs.append(("customer", style(say(rng.choice(t["more"]), **fixed), mood, keywords).rstrip(".")))
         tally(name, "chats", item=False)
     question, answer = verify_answer(0.12, bool(t) and t["stage"] == "billing", spoken=False)
-    msgs += [("agent", pick(CHAT_GREET, q=question)), ("customer", answer)]
-    msgs.append(("agent", rng.choice(["Thanks. ", "Thank you, I can see your account. ", ""]) + (pick(t["agent"], **fixed) if t else rng.choice(HOWTO_ANSWER))))
+    msgs += [("agent", pick(V.chat_greet, q=question)), ("customer", answer)]
+    msgs.append(("agent", rng.choice(V.chat_ack) + (pick(t["agent"], **fixed) if t else rng.choice(V.howto_answer))))
     if t and rng.random() < 0.6:
-        react = rng.choice(([] if opener else t["more"]) + CHAT_REACT)
+        react = rng.choice(([] if opener else t["more"]) + V.chat_react)
         msgs.append(("customer", style(say(react, **fixed), mood, keywords).rstrip(".")))
         if react in t["more"]:
             tally(name, "chats", item=False)
     if rng.random() < 0.75:
-        msgs.append(("agent", pick(CHAT_CLOSE)))
-        msgs.append(("customer", rng.choice(["no thats all thanks", "Thanks", "no, thank you", "No, thank you.", "that's it cheers", "nope"])))
+        msgs.append(("agent", pick(V.chat_close)))
+        msgs.append(("customer", rng.choice(V.chat_thanks)))
         if rng.random() < 0.6:
-            msgs.append(("agent", pick(CHAT_BYE)))
+            msgs.append(("agent", pick(V.chat_bye)))
     tally(name, "chats")
     return msgs[:8]  # conversations of 3-8 messages
 
@@ -1049,9 +1261,9 @@ def write(path: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def csv_text(rows: list[list], newline: str = "\n") -> str:
+def csv_text(rows: list[list], newline: str = "\n", delimiter: str = ",") -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator=newline).writerows(rows)
+    csv.writer(buf, lineterminator=newline, delimiter=delimiter).writerows(rows)
     return buf.getvalue()
 
 
@@ -1071,10 +1283,10 @@ def cp1252_safe(text: str) -> str:
 
 def facts(name: str) -> dict:
     """Values that must agree within one item (the amount charged twice)."""
-    if name != "charged_twice":
+    if not V.themes.get(name, {}).get("same_amount"):
         return {}
-    amount = rng.choice(SLOTS["amount"])
-    return {"amount": amount, "amount2": f"£{2 * float(amount[1:]):.2f}"}
+    amount = rng.choice(V.slots["amount"])
+    return {"amount": amount, "amount2": V.double(amount)}
 
 
 def spoken_date(dt: datetime) -> str:
@@ -1222,20 +1434,20 @@ def dm_ticket(tid: int, cust: str, created: datetime) -> dict:
     """Scenario 2: a social-media direct message thread (plain text, an off-map channel)."""
     t, name = created, "rebook_via_social_media"
     th = THEMES[name]
-    comments = [{"author_role": "customer", "created_at": iso_london(t), "body": style(pick(th["core"]), -1, th["keywords"])}]
+    comments = [{"author_role": "customer", "created_at": iso_local(t), "body": style(pick(th["core"]), -1, th["keywords"])}]
     t = later(t, 5, 240)
-    comments.append({"author_role": "agent", "created_at": iso_london(t), "body": th["agent"][0]})
+    comments.append({"author_role": "agent", "created_at": iso_local(t), "body": th["agent"][0]})
     messages = 1
     if t < END:
         t = later(t, 2, 180)
         reply = say("BL-{acct}. " + rng.choice(th["more"] + ["Please rebook the engineer [asap|this week].", "Any {window} slot is fine."]),
                     acct=rng.randrange(10**7, 10**8))
-        comments.append({"author_role": "customer", "created_at": iso_london(t), "body": reply})
+        comments.append({"author_role": "customer", "created_at": iso_local(t), "body": reply})
         messages += 1
         t = later(t, 10, 600)
-        comments.append({"author_role": "agent", "created_at": iso_london(t), "body": pick(th["agent"][1:])})
+        comments.append({"author_role": "agent", "created_at": iso_local(t), "body": pick(th["agent"][1:])})
     tally(name, "tickets", messages)
-    return {"ticket_id": tid, "requester_id": cust, "created_at": iso_london(created), "via": "social_dm",
+    return {"ticket_id": tid, "requester_id": cust, "created_at": iso_local(created), "via": "social_dm",
             "subject": rng.choice(["Direct message", "Social DM", "Message via social"]), "comments": comments}
 
 
@@ -1291,19 +1503,149 @@ def write_calls(people: list[str], names: list[str], scenario: list) -> dict:
             "detail": f"{missing_file} is listed in calls.csv but not on disk"}
 
 
+# ---------------------------------------------------------------------------------------------- Brightline Italia
+
+ITALIAN_SOURCES = {"nps": "nps_italia", "tickets": "assistenza_italia", "chats": "chat_italia"}  # names in voc.yaml
+ITALIAN_ROLES = {"customer": "cliente", "agent": "operatore"}
+
+
+def italian_pools() -> dict[str, list[str]]:
+    """Brightline Italia's customers (IT00001 ...): a quarter of them write in two of its sources."""
+    ids = [f"IT{i:05d}" for i in range(1, italian.CUSTOMERS + 1)]
+    rng.shuffle(ids)
+    member: dict[str, list[str]] = {s: [] for s in italian.SOURCES}
+    weights = [italian.SIZES[s] for s in italian.SOURCES]
+    for i, cid in enumerate(ids):
+        for s in (rng.sample(italian.SOURCES, 2) if i < len(ids) // 4 else rng.choices(italian.SOURCES, weights)):
+            member[s].append(cid)
+    return member
+
+
+def write_italian_nps(rows: list[list]) -> list[dict]:
+    """A semicolon-separated export (UTF-8 with BOM, CRLF), Italian column names, dates as dd/mm/yyyy hh:mm in Rome time."""
+    bad = []
+    for day, reason, sc, text, date_text in [(30, "bad_score", "n.d.", "Non saprei ancora, sono cliente da una settimana.", None),
+                                             (61, "bad_date", "7", "Il tecnico alla fine è arrivato, ma che fatica.", "ieri")]:
+        rows.append([moment(day, day), rng.choice(rows)[1], sc, text, reason, date_text])
+    rows.sort(key=lambda r: r[0])
+    out = [["id_risposta", "data_invio", "codice_cliente", "voto", "commento"]]
+    for i, r in enumerate(rows, 1):
+        rid = f"nps-it-{i:05d}"
+        out.append([rid, r[5] if len(r) > 4 and r[5] else rome(r[0])[0].strftime("%d/%m/%Y %H:%M"), r[1], str(r[2]), r[3]])
+        if len(r) > 4:
+            bad.append({"file": "sources/italia/nps_italia.csv", "reason": r[4], "id": rid,
+                        "detail": f"voto={r[2]!r}" + (f", data_invio={r[5]!r}" if r[5] else "")})
+    write("italia/nps_italia.csv", b"\xef\xbb\xbf" + csv_text(out, "\r\n", ";").encode("utf-8"))
+    return bad
+
+
+def as_italian_ticket(record: dict) -> dict:
+    """A ticket in the Italian helpdesk's export: Italian field names, cliente/operatore as authors."""
+    messages = [{"autore": ITALIAN_ROLES[c["author_role"]], "inviato_il": c["created_at"], "testo": c["body"]} for c in record["comments"]]
+    return {"numero": record["ticket_id"], "cliente": record["requester_id"], "creato_il": record["created_at"],
+            "canale": record["via"], "oggetto": record["subject"], "messaggi": messages}
+
+
+def mixed_opener(name: str, fixed: dict) -> tuple[str, dict]:
+    """An English sentence, the problem in Italian, an English summary: the first message of a mixed ticket."""
+    english = rng.choice(italian.MIXED_INTRO)
+    core = pick(V.themes[name]["core"], **fixed)
+    summary = rng.choice(italian.MIXED_SUMMARY[name])
+    return f"{english} {core} {summary}", {"en": [english, summary], "it": [core]}
+
+
+def write_italian_tickets(people: list[str], names: list[str], mixed_people: list[str]) -> list[dict]:
+    """E-mail and web-form tickets as JSON lines (times in Rome, with their offset); a few mix English and Italian."""
+    specs = [(when(n, "tickets", first_day=0), c, n, False) for c, n in zip(people, names)]
+    mixed_themes = rng.choices(italian.MIXED_THEMES, k=len(mixed_people))
+    specs += [(when(n, "tickets", first_day=0), c, n, True) for c, n in zip(mixed_people, mixed_themes)]
+    specs.sort(key=lambda s: s[0])
+    lines, mixed, tid = [], [], 7100
+    for dt, cust, name, mix in specs:
+        tid += rng.randint(1, 6)
+        fixed = facts(name)
+        if mix:
+            opener, sentences = mixed_opener(name, fixed)
+            record = ticket(tid, cust, name, dt, "support_email", fixed, opener)
+            mixed.append({"ticket_id": tid, "theme": name, **sentences})
+        else:
+            record = ticket(tid, cust, name, dt, "support_email" if rng.random() < 0.7 else "web_form", fixed)
+        VIA[name].add(record["via"])
+        lines.append(json.dumps(as_italian_ticket(record), ensure_ascii=False))
+    write("italia/assistenza_2026.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+    return mixed
+
+
+def write_italian_chats(people: list[str], names: list[str]) -> None:
+    convs = sorted(((moment(0, 89, (7, 21)), c, chat(n, facts(n))) for c, n in zip(people, names)), key=lambda x: x[0])
+    rows = [["id_conversazione", "codice_cliente", "inviato_il", "mittente", "messaggio"]]
+    for i, (dt, cust, msgs) in enumerate(convs, 1):
+        t = dt
+        for sender, text in msgs:
+            rows.append([f"chat-it-{i:04d}", cust, iso_z(t), ITALIAN_ROLES[sender], text])
+            t = later(t, 0, 3)
+    write("italia/chat_italia.csv", csv_text(rows).encode("utf-8"))
+
+
+def write_italian() -> tuple[dict, list[dict]]:
+    """Brightline Italia's slice, from its own random stream: planted.json's "italian" section and its bad rows."""
+    with speaking(ITALIAN):
+        member = italian_pools()
+        names = {s: plan(s, italian.SIZES[s], italian.FILLER_MIX[s]) for s in italian.SOURCES}
+        people = {s: assign(member[s], len(names[s]) + (italian.MIXED_TICKETS if s == "tickets" else 0)) for s in italian.SOURCES}
+        nps = nps_rows(people["nps"], names["nps"])
+        scores = [(r[2], n) for r, n in zip(nps, names["nps"])]
+        bad = write_italian_nps(nps)
+        ticketed = len(names["tickets"])  # the customers after them write the mixed-language tickets
+        mixed = write_italian_tickets(people["tickets"][:ticketed], names["tickets"], people["tickets"][ticketed:])
+        write_italian_chats(people["chats"], names["chats"])
+    return planted_italian(scores, mixed, {c for s in italian.SOURCES for c in people[s]}), bad
+
+
+def planted_italian(scores: list[tuple[int, str]], mixed: list[dict], customers: set[str]) -> dict:
+    themes = [dict(entry(t, italian.SOURCES, italian.CHANNELS), language="it", mirrors=t["mirrors"]) for t in ITALIAN_THEMES.values()]
+    scenarios = [
+        {"id": "same_pain_point_in_two_languages", "theme": "wifi_cade_ogni_sera", "mirrors": "wifi_drops_every_evening",
+         "stage_id": "use", "note": "the evening wifi drops, told in Italian; a multilingual encoder can make one topic of both"},
+        {"id": "same_billing_pain_point_in_two_languages", "theme": "addebito_doppio", "mirrors": "charged_twice",
+         "stage_id": "billing", "note": "the same payment taken twice, in Italian, with the same amount within each ticket or chat"},
+        {"id": "italian_motivation", "theme": "prezzo_bloccato", "mirrors": "price_lock_guarantee", "stage_id": "discover",
+         "cue": "ho scelto Brightline perché", "note": "why customers chose Brightline (the price lock), in Italian"},
+        {"id": "strong_nps_impact_it", "theme": "wifi_cade_ogni_sera", "stage_id": "use", **nps_impact(scores, "wifi_cade_ogni_sera")},
+        {"id": "mixed_language_tickets", "source": ITALIAN_SOURCES["tickets"], "items": len(mixed), "tickets": mixed,
+         "note": "the first customer message holds an English sentence, the problem in Italian, then an English summary; the "
+                 "English sentences are English units of an Italian source"},
+    ]
+    values = sorted({(v["kind"], v["value"]) for v in ITALIAN.pii_values})
+    return {"company": "Brightline Italia (fictional)", "language": "it", "seed": italian.SEED, "phrases": "data/sample/italian.py",
+            "sources": ITALIAN_SOURCES,
+            "items": {s: italian.SIZES[s] + (len(mixed) if s == "tickets" else 0) for s in italian.SOURCES},
+            "customers": len(customers), "themes": themes, "scenarios": scenarios,
+            "pii_planted": dict(sorted(ITALIAN.pii_seen.items())), "pii_values": [{"kind": k, "value": v} for k, v in values],
+            "person_names": sorted({*italian.SLOTS["first"], *italian.SLOTS["last"], *italian.SLOTS["agent"]})}
+
+
 # ---------------------------------------------------------------------------------------------- planted.json
 
 
-def planted(bad: list[dict], fragmented_ids: list[str]) -> dict:
-    def entry(t):
-        units = UNITS[t["name"]]
-        return {"stage_id": t["stage"] if t["stage"] != "move" else None, "kind": t["kind"], "name": t["name"], "keywords": t["keywords"],
-                "approx_units": sum(units.values()), "items": {s: ITEMS[t["name"]][s] for s in SOURCES if ITEMS[t["name"]][s]},
-                "units_by_source": {s: units[s] for s in SOURCES if units[s]},
-                "channels": sorted({c for s in SOURCES if units[s] for c in (VIA[t["name"]] if s == "tickets" else [CHANNELS[s]])})}
+def entry(t: dict, sources: tuple[str, ...] = SOURCES, channels: dict[str, str] = CHANNELS) -> dict:
+    """A theme as planted.json lists it: where it was written and how often."""
+    units = UNITS[t["name"]]
+    return {"stage_id": t["stage"] if t["stage"] != "move" else None, "kind": t["kind"], "name": t["name"], "keywords": t["keywords"],
+            "approx_units": sum(units.values()), "items": {s: ITEMS[t["name"]][s] for s in sources if ITEMS[t["name"]][s]},
+            "units_by_source": {s: units[s] for s in sources if units[s]},
+            "channels": sorted({c for s in sources if units[s] for c in (VIA[t["name"]] if s == "tickets" else [channels[s]])})}
+
+
+def nps_impact(scores: list[tuple[int, str]], name: str) -> dict:
+    mine = [s for s, n in scores if n == name]
+    other = [s for s, n in scores if n != name]
+    return {"nps_respondents": len(mine), "nps_score_range": [min(mine), max(mine)], "mean_nps_score": round(sum(mine) / len(mine), 2),
+            "mean_nps_score_other_comments": round(sum(other) / len(other), 2)}
+
+
+def planted(bad: list[dict], fragmented_ids: list[str], italian_slice: dict) -> dict:
     special = {"moving_home", "northgate_outage", "rebook_via_social_media"}
-    wifi = [s for s, n in NPS_THEMES if n == "wifi_drops_every_evening"]
-    other = [s for s, n in NPS_THEMES if n != "wifi_drops_every_evening"]
     scenarios = [
         {"id": "cross_channel_fragmented_issue", "theme": "charged_twice", "stage_id": "billing", "customers": fragmented_ids,
          "sequence": ["web_chat", "support_email", "phone"], "within_days": 14,
@@ -1313,9 +1655,7 @@ def planted(bad: list[dict], fragmented_ids: list[str]) -> dict:
              note="via: social_dm is listed by no touchpoint of the map; the texts are about getting an install engineer rebooked"),
         dict(entry(THEMES["moving_home"]), id="stage_missing_from_map", suggested_stage="move (moving home: transferring service to a new address)",
              note="no stage of journey_map.yaml covers moving home"),
-        {"id": "strong_nps_impact", "theme": "wifi_drops_every_evening", "stage_id": "use", "nps_respondents": len(wifi),
-         "nps_score_range": [min(wifi), max(wifi)], "mean_nps_score": round(sum(wifi) / len(wifi), 2),
-         "mean_nps_score_other_comments": round(sum(other) / len(other), 2)},
+        {"id": "strong_nps_impact", "theme": "wifi_drops_every_evening", "stage_id": "use", **nps_impact(NPS_THEMES, "wifi_drops_every_evening")},
         dict(entry(THEMES["northgate_outage"]), id="spike_last_week", stage_id="use", window=["2026-10-25", "2026-10-31"],
              note="the word Northgate appears nowhere before 2026-10-25"),
     ]
@@ -1323,8 +1663,8 @@ def planted(bad: list[dict], fragmented_ids: list[str]) -> dict:
             "window": [iso_z(START), iso_z(END)], "units_note": "approx_units counts customer messages (survey comments, ticket and "
             "chat messages, call turns) carrying the theme; a pipeline that splits sentences will see somewhat more",
             "themes": [entry(t) for t in THEMES.values() if t["name"] not in special],
-            "scenarios": scenarios, "bad_items": bad, "pii_planted": dict(sorted(PII_SEEN.items())),
-            "person_names": sorted({*SLOTS["first"], *SLOTS["last"], *SLOTS["agent"]})}
+            "scenarios": scenarios, "bad_items": bad, "pii_planted": dict(sorted(ENGLISH.pii_seen.items())),
+            "person_names": sorted({*SLOTS["first"], *SLOTS["last"], *SLOTS["agent"]}), "italian": italian_slice}
 
 
 NPS_THEMES: list[tuple[int, str]] = []
@@ -1333,7 +1673,7 @@ NPS_THEMES: list[tuple[int, str]] = []
 def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
     member = pools()
-    names = {s: plan(s) for s in SOURCES}
+    names = {s: plan(s, SIZES[s], FILLER_MIX[s], RESERVED.get(s, 0)) for s in SOURCES}
     people = {s: assign(member[s], len(names[s])) for s in SOURCES}
     s_chats, s_tickets, s_calls, s_csat = fragmented(member["scenario"])
     nps = nps_rows(people["nps"], names["nps"])
@@ -1344,7 +1684,8 @@ def main() -> None:
     write_tickets(people["tickets"], names["tickets"], s_tickets)
     write_chats(people["chats"], names["chats"], s_chats)
     bad.append(write_calls(people["calls"], names["calls"], s_calls))
-    out = planted(bad, member["scenario"])
+    italian_slice, italian_bad = write_italian()
+    out = planted(bad + italian_bad, member["scenario"], italian_slice)
     (HERE / "planted.json").write_bytes((json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
