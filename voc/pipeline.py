@@ -355,7 +355,8 @@ def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, e
     sample = pool[fit_sample(unit_ids.gather(pool).to_list(), strata.gather(pool).to_list(), config.sample_size, config.seed)]
     texts = units["text"].to_list()
     lemmas = _lemmas(units)
-    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode)
+    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode,
+                     languages=units["language"].to_list())
     newest = units["created_at"].max()
     fit.report["window"] = {"days": config.window_days, "units": int(window.sum()),
                             "from": str(newest - timedelta(days=config.window_days)) if config.window_days and newest else None}

@@ -39,7 +39,9 @@ __all__ = [
     "STAGE_INSIGHTS",
     "TABLES",
     "TOPICS",
+    "TOPIC_KEYWORDS",
     "TOPIC_KIND",
+    "TOPIC_LANGUAGE",
     "TOPIC_LINEAGE",
     "TOPIC_REGISTRY",
     "TOPIC_STATUS",
@@ -59,6 +61,8 @@ INSIGHT_TYPE = pl.Enum(["pain_point", "motivation"])
 LINEAGE_EVENT = pl.Enum(["born", "continued", "returned", "merged_into", "split_from", "retired"])
 TOPIC_STATUS = pl.Enum(["active", "retired", "merged"])
 EVIDENCE_TYPE = pl.Enum(["pain", "need", "gain"])
+TOPIC_LANGUAGE = pl.Struct({"language": pl.String, "units": pl.Int64, "share": pl.Float64})  # one language of a topic
+TOPIC_KEYWORDS = pl.Struct({"language": pl.String, "share": pl.Float64, "keywords": pl.List(pl.String)})
 UNASSIGNED = "unassigned"  # stage_id of a unit whose stage evidence is too weak
 
 QUARANTINE_REASONS = {
@@ -255,14 +259,24 @@ TOPICS = Table(
     {
         "topic_id": Column(pl.Int64, "Stable topic id, kept across runs by the topic registry.", nullable=False),
         "label": Column(pl.String, "A short readable phrase; kept from the run where the topic was born.", nullable=False),
-        "keywords": Column(pl.List(pl.String), "5-8 keywords (lemmas, most representative first).", nullable=False),
+        "keywords": Column(pl.List(pl.String), "5-8 keywords (lemmas, most representative first); of a topic in several "
+                           "languages, those of its dominant language (the first of keywords_by_language).", nullable=False),
+        "keywords_by_language": Column(pl.List(TOPIC_KEYWORDS), "Keywords per language: {language, share, keywords} for "
+                                       "each language with at least 10% of the topic's units, dominant language first "
+                                       "(largest share; ties by code); one entry for a topic in one language. Null in "
+                                       "tables of runs made before voc kept languages per topic."),
+        "languages": Column(pl.List(TOPIC_LANGUAGE), "Every language of the topic's units (units.language): {language, "
+                            "units, share of the topic's units}, largest share first (ties by code). Null in tables of "
+                            "runs made before voc kept languages per topic."),
         "size": Column(pl.Int64, "Units on the topic in this run.", nullable=False),
         "share": Column(pl.Float64, "size / all units of this run.", nullable=False),
         "kind": Column(TOPIC_KIND, "pain_point | motivation | neutral, from its units' sentiment, frustration and cues.",
                        nullable=False),
         "sentiment_mean": Column(pl.Float64, "Mean unit sentiment, -1..1."),
         "frustration_rate": Column(pl.Float64, "Share of its units scored frustrated (frustration >= 0.5)."),
-        "quotes": Column(pl.List(pl.String), "Representative units (redacted), most central first.", nullable=False),
+        "quotes": Column(pl.List(pl.String), "Representative units (redacted, in their own language), most central "
+                         "first; every language other than the dominant one with at least 20% of the topic's units has "
+                         "its most central unit among them.", nullable=False),
         "stage_id": Column(pl.String, "The stage most of its assigned units belong to, or 'unassigned'."),
         "first_seen_run": Column(pl.String, "run_id of the run where the topic was born.", nullable=False),
         **_LINEAGE_COLUMNS,

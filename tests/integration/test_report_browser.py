@@ -65,7 +65,7 @@ def report(tmp_path_factory) -> Path:
         "native_id": [f"n{t}-{i}" for t, i in rows], "source": [SOURCES[(t + i) % 3] for t, i in rows], "kind": ["survey"] * n,
         "channel": ["web"] * n, "customer_id": [None] * n,
         "created_at": [start + timedelta(days=(5 * i + t) % 42) for t, i in rows],
-        "language": ["en"] * n, "message_index": [0] * n, "unit_index": [0] * n,
+        "language": ["en"] * n, "language_confidence": [None] * n, "message_index": [0] * n, "unit_index": [0] * n,
         "text": [PLANTED if (t, i) == (0, 0) else f"{LABELS[t]} said {i}" for t, i in rows], "capped": [False] * n,
         "score": [None] * n, "score_type": [None] * n, "sentiment": [0.6 - 0.1 * t for t, _ in rows],
         "sentiment_label": ["neutral"] * n, "frustration": [0.05 * t for t, _ in rows], "topic_id": [t for t, _ in rows],
@@ -74,7 +74,10 @@ def report(tmp_path_factory) -> Path:
     sizes = units.group_by("topic_id").len().sort("topic_id")["len"].cast(pl.Int64).to_list()
     ids = list(range(len(LABELS)))
     topics = pl.DataFrame({
-        "topic_id": ids, "label": LABELS, "keywords": [[w.lower() for w in label.split()] for label in LABELS], "size": sizes,
+        "topic_id": ids, "label": LABELS, "keywords": [[w.lower() for w in label.split()] for label in LABELS],
+        "keywords_by_language": [[{"language": "en", "share": 1.0, "keywords": [w.lower() for w in label.split()]}]
+                                 for label in LABELS],
+        "languages": [[{"language": "en", "units": s, "share": 1.0}] for s in sizes], "size": sizes,
         "share": [s / n for s in sizes], "kind": KINDS, "sentiment_mean": [0.6 - 0.1 * t for t in ids],
         "frustration_rate": [0.05 * t for t in ids],
         "quotes": [[PLANTED, "it keeps dropping"] if t == 0 else [f"{LABELS[t]} said 0"] for t in ids],

@@ -7,6 +7,10 @@ behind KeyBERT-style keyword ranking is the one that made the vectors (through t
 Steps: fit on a bounded sample → merge clusters whose centroids are near-duplicates → assign every unit
 (sample outliers and units outside the sample) to its nearest topic when close enough → number topics by
 size → keywords, label and quotes per topic.
+
+A topic whose units are in several languages (see voc.topics.languages) gets keywords per language, ranked once
+more over (topic, language) classes; its `keywords` and its label are its dominant language's, and its quotes
+include every language with a real share of its units.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 
 from voc.config import TopicsConfig
 from voc.topics.labels import distinct_keywords, quotes_for, topic_label
+from voc.topics.languages import LanguageKeywords, LanguageShare, keyword_languages, language_classes, language_shares
 
 __all__ = ["Embed", "TopicFit", "fit_topics"]
 
@@ -37,10 +42,12 @@ Embed = Callable[[list[str]], np.ndarray]  # texts -> unit-normalised vectors of
 @dataclass(frozen=True)
 class TopicFit:
     assignments: np.ndarray  # per unit: local topic 0..k-1 (largest first) or -1
-    keywords: list[list[str]]
+    keywords: list[list[str]]  # of the dominant language
     labels: list[str]
     quotes: list[list[str]]
     centroids: np.ndarray  # (k, d) unit-normalised means of the members' topic vectors
+    languages: list[list[LanguageShare]]  # per topic, largest share first
+    keywords_by_language: list[list[LanguageKeywords]]  # per topic, dominant language first
     report: dict = field(default_factory=dict)
 
     @property
@@ -50,10 +57,13 @@ class TopicFit:
 
 def fit_topics(
     texts: list[str], vectors: np.ndarray, topic_vectors: np.ndarray, sample: np.ndarray, documents: list[str],
-    surface: Callable[[str, list[str]], str], config: TopicsConfig, embed: Embed,
+    surface: Callable[[str, list[str]], str], config: TopicsConfig, embed: Embed, languages: list[str],
 ) -> TopicFit:
     """Topics of the units. `vectors` are the units' own vectors (for quotes), `topic_vectors` the vectors
-    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings per unit."""
+    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings per unit,
+    `languages` the language code per unit."""
+    if len(languages) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(languages)} languages: expected one language per unit")
     started = time.perf_counter()
     n = len(texts)
     too_few = len(sample) < max(2 * config.min_topic_size, config.umap.n_neighbors + 2)
@@ -71,22 +81,32 @@ def fit_topics(
     assignments = _by_size(assignments)
     k = int(assignments.max()) + 1 if n else 0
     centroids = _centroids(topic_vectors, assignments, k)
-    keywords = _keywords(model, config, sample_docs, assignments[sample], k)
     members = [np.flatnonzero(assignments == t) for t in range(k)]
-    quotes = [quotes_for(m, vectors, texts, config.quotes) for m in members]
-    labels = []
-    for t in range(k):
-        sample_members = [documents[i] for i in members[t][:_LABEL_DOCS]]
-        texts_of = [texts[i] for i in members[t][:_LABEL_DOCS]]
-        labels.append(topic_label(keywords[t], sample_members, lambda term, m=texts_of: surface(term, m),
-                                  quotes[t][0] if quotes[t] else ""))
+    shares = [language_shares([languages[i] for i in m]) for m in members]
+    overall = _keywords(model, config, sample_docs, assignments[sample], k)
+    by_language = _keywords_by_language(model, config, sample_docs, assignments[sample],
+                                        [languages[i] for i in sample], shares, overall)
+    keywords = [entries[0].keywords or overall[t] for t, entries in enumerate(by_language)]
+    quotes = [quotes_for(m, vectors, texts, config.quotes, languages) for m in members]
+    labels = [_label(keywords[t], [i for i in members[t].tolist() if languages[i] == shares[t][0].language],
+                     documents, texts, surface, quotes[t]) for t in range(k)]
     report = {
         "units": n, "fitted_on": int(len(sample)), "topics": k, "clusters_found": int(clusters.max()) + 1,
         "outlier_share_before_reassignment": round(outliers_before, 4),
         "outlier_share": round(float((assignments == -1).mean()) if n else 0.0, 4),
+        "topics_in_several_languages": sum(len(entries) > 1 for entries in by_language),
         "fit_s": round(fitted_s, 2), "total_s": round(time.perf_counter() - started, 2),
     }
-    return TopicFit(assignments, keywords, labels, quotes, centroids, report)
+    return TopicFit(assignments, keywords, labels, quotes, centroids, shares, by_language, report)
+
+
+def _label(keywords: list[str], main: list[int], documents: list[str], texts: list[str],
+           surface: Callable[[str, list[str]], str], quotes: list[str]) -> str:
+    """The label from the keywords and the first _LABEL_DOCS members `main` in the topic's dominant language."""
+    main = main[:_LABEL_DOCS]
+    texts_of = [texts[i] for i in main]
+    return topic_label(keywords, [documents[i] for i in main], lambda term: surface(term, texts_of),
+                       quotes[0] if quotes else "")
 
 
 def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202
@@ -174,7 +194,8 @@ def _centroids(rows: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
 
 
 def _keywords(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, k: int) -> list[list[str]]:  # noqa: ANN001
-    """Keywords per topic from c-TF-IDF over the final assignment, re-ranked as configured."""
+    """Keywords per class 0..k-1 of `topics` (topics of the final assignment, or (topic, language) classes) from
+    c-TF-IDF, re-ranked as configured."""
     if k == 0:
         return []
     with _quiet("BERTopic"):
@@ -186,6 +207,21 @@ def _keywords(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, 
         words = model.get_topic(t) or []
         out.append(distinct_keywords([w for w, score in words if w and score > 0], config.keywords))
     return out
+
+
+def _keywords_by_language(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, languages: list[str],  # noqa: ANN001
+                          shares: list[list[LanguageShare]], overall: list[list[str]]) -> list[list[LanguageKeywords]]:
+    """Per topic, keywords for each of its keyword languages, dominant first. A topic in one keyword language keeps
+    its keywords; when some topic has two or more, keywords are ranked again over (topic, language) classes of the
+    fitted documents, and a language with no document in the fit has none."""
+    wanted = [keyword_languages(s) for s in shares]
+    share_of = [{s.language: s.share for s in topic_shares} for topic_shares in shares]
+    if all(len(w) < 2 for w in wanted):
+        return [[LanguageKeywords(w[0], share_of[t][w[0]], overall[t])] for t, w in enumerate(wanted)]
+    classes, pairs = language_classes(topics, languages)
+    ranked = dict(zip(pairs, _keywords(model, config, docs, classes, len(pairs)), strict=True))
+    return [[LanguageKeywords(language, share_of[t][language], overall[t] if len(w) < 2 else ranked.get((t, language), []))
+             for language in w] for t, w in enumerate(wanted)]
 
 
 def _representation(config: TopicsConfig):  # noqa: ANN202
@@ -202,7 +238,7 @@ def _no_topics(n: int, dim: int, fitted_on: int) -> TopicFit:
     report = {"units": n, "fitted_on": fitted_on, "topics": 0, "clusters_found": 0,
               "outlier_share_before_reassignment": 1.0 if n else 0.0, "outlier_share": 1.0 if n else 0.0,
               "fit_s": 0.0, "total_s": 0.0, "note": "too few units to fit topics"}
-    return TopicFit(np.full(n, -1, dtype=np.int64), [], [], [], np.zeros((0, dim), dtype=np.float32), report)
+    return TopicFit(np.full(n, -1, dtype=np.int64), [], [], [], np.zeros((0, dim), dtype=np.float32), [], [], report)
 
 
 def _fresh_numba_cache() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from voc.topics.languages import QUOTE_SHARE, language_shares
 
 __all__ = ["distinct_keywords", "quotes_for", "topic_label"]
 
@@ -45,19 +48,53 @@ def topic_label(keywords: list[str], documents: list[str], surface: Callable[[st
     return text[:1].upper() + text[1:]
 
 
-def quotes_for(members: np.ndarray, vectors: np.ndarray, texts: list[str], count: int) -> list[str]:
-    """Up to `count` distinct units closest to the members' centroid, preferring readable lengths."""
+def quotes_for(members: np.ndarray, vectors: np.ndarray, texts: list[str], count: int,
+               languages: Sequence[str] | None = None, min_share: float = QUOTE_SHARE) -> list[str]:
+    """Up to `count` distinct units closest to the members' centroid, preferring readable lengths, in that order.
+
+    With `languages` (one per text), every language with at least `min_share` of the members has its most central
+    unit among the quotes when there is room: it takes the place of the least central quote of a language quoted
+    more than once, languages with larger shares first."""
     if len(members) == 0:
         return []
     centroid = vectors[members].mean(axis=0)
     order = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
     low, high = _QUOTE_CHARS
     readable = np.array([low <= len(texts[i]) <= high for i in order], dtype=bool)
-    chosen: list[str] = []
-    for i in np.concatenate([order[readable], order[~readable]]):
-        text = texts[i]
-        if text.casefold() not in {q.casefold() for q in chosen}:
-            chosen.append(text)
-        if len(chosen) == count:
+    wanted = [] if languages is None else \
+        [s.language for s in language_shares([languages[i] for i in members]) if s.share >= min_share]
+    chosen: list[int] = []  # indices into texts, most central first
+    first_of: dict[str, int] = {}  # a wanted language's most central distinct unit
+    met: dict[int, int] = {}  # distinct units in the order they were met
+    seen: set[str] = set()
+    for i in np.concatenate([order[readable], order[~readable]]).tolist():
+        key = texts[i].casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        met[i] = len(met)
+        if len(chosen) < count:
+            chosen.append(i)
+        if languages is not None and languages[i] in wanted:
+            first_of.setdefault(languages[i], i)
+        if len(chosen) == count and len(first_of) == len(wanted):
             break
+    if languages is not None:
+        needed = [first_of[language] for language in wanted if language in first_of]
+        chosen = sorted(_with_languages(chosen, needed, languages), key=met.__getitem__)
+    return [texts[i] for i in chosen]
+
+
+def _with_languages(chosen: list[int], needed: list[int], languages: Sequence[str]) -> list[int]:
+    """`chosen` (most central first) with each `needed` unit whose language it lacks swapped in for the least central
+    quote of a language quoted more than once; none is swapped in when every language is quoted once."""
+    chosen = list(chosen)
+    for unit in needed:
+        quoted = Counter(languages[i] for i in chosen)
+        if quoted[languages[unit]]:
+            continue
+        spare = [r for r, i in enumerate(chosen) if quoted[languages[i]] > 1]
+        if not spare:
+            break
+        chosen[spare[-1]] = unit
     return chosen

@@ -3,6 +3,8 @@ kind, scores and main stage once stages are known (`with_topic_scores`)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import polars as pl
 
 from voc.schema import TOPICS
@@ -22,6 +24,8 @@ def topic_rows(fit: TopicFit, matched: Matched, registry_first_seen: dict[int, s
             "topic_id": matched.stable_ids,
             "label": matched.labels,
             "keywords": fit.keywords,
+            "keywords_by_language": [[asdict(k) for k in entries] for entries in fit.keywords_by_language],
+            "languages": [[asdict(s) for s in shares] for shares in fit.languages],
             "size": sizes,
             "share": [s / units if units else 0.0 for s in sizes],
             "quotes": fit.quotes,
@@ -30,7 +34,9 @@ def topic_rows(fit: TopicFit, matched: Matched, registry_first_seen: dict[int, s
             "lineage_topic_id": [related for _, related, _ in matched.lineage],
             "lineage_similarity": [similarity for _, _, similarity in matched.lineage],
         },
-        schema_overrides={"topic_id": pl.Int64, "label": pl.String, "keywords": pl.List(pl.String), "size": pl.Int64,
+        schema_overrides={"topic_id": pl.Int64, "label": pl.String, "keywords": pl.List(pl.String),
+                          "keywords_by_language": TOPICS.schema["keywords_by_language"],
+                          "languages": TOPICS.schema["languages"], "size": pl.Int64,
                           "share": pl.Float64, "quotes": pl.List(pl.String), "first_seen_run": pl.String,
                           "lineage_event": pl.String, "lineage_topic_id": pl.Int64, "lineage_similarity": pl.Float64},
     )

@@ -50,9 +50,10 @@ TEXTS, VECTORS, BLOB, CENTRES, SAMPLE = synthetic()
 DOCUMENTS = [t.lower() for t in TEXTS]
 
 
-def fit(texts=TEXTS, vectors=VECTORS, sample=SAMPLE, documents=DOCUMENTS, **settings):
+def fit(texts=TEXTS, vectors=VECTORS, sample=SAMPLE, documents=DOCUMENTS, languages=None, **settings):
     config = TopicsConfig(min_topic_size=10, **{"representation": "ctfidf", **settings})
-    return fit_topics(texts, vectors, vectors, sample, documents, surface, config, fake_embed)
+    languages = languages or ["en"] * len(texts)
+    return fit_topics(texts, vectors, vectors, sample, documents, surface, config, fake_embed, languages)
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +144,47 @@ def test_too_few_units_give_no_topics_and_say_so():
     assert few.centroids.shape == (0, DIM)
     assert few.report["topics"] == 0 and few.report["outlier_share"] == 1.0
     assert "too few" in few.report["note"]
+
+
+def test_a_topic_in_one_language_has_one_keyword_entry_equal_to_its_keywords(fitted):
+    for t in range(fitted.count):
+        size = int((fitted.assignments == t).sum())
+        assert [(s.language, s.units, s.share) for s in fitted.languages[t]] == [("en", size, 1.0)]
+        assert [(k.language, k.share, k.keywords) for k in fitted.keywords_by_language[t]] == [("en", 1.0, fitted.keywords[t])]
+    assert fitted.report["topics_in_several_languages"] == 0
+
+
+def mixed():
+    """Blob 1 (the largest topic) with two units in five written in Italian words: same vectors, other documents."""
+    italian = [j for j in np.flatnonzero(BLOB == 1) if j % 5 in (0, 1)]
+    texts = [f"Pacco ritardo corriere {j}" if j in italian else t for j, t in enumerate(TEXTS)]
+    languages = ["it" if j in italian else "en" for j in range(len(TEXTS))]
+    return texts, [t.lower() for t in texts], languages, italian
+
+
+def test_a_topic_in_two_languages_gets_keywords_and_quotes_per_language_dominant_first():
+    texts, documents, languages, italian = mixed()
+    result = fit(texts=texts, documents=documents, languages=languages)
+    t = topic_of_blob(result.assignments)[1]
+    members = np.flatnonzero(result.assignments == t)
+    it_units = sum(languages[i] == "it" for i in members)
+    assert [s.language for s in result.languages[t]] == ["en", "it"]
+    assert result.languages[t][1].units == it_units and result.languages[t][1].share == pytest.approx(it_units / len(members))
+    english, other = result.keywords_by_language[t]
+    assert (english.language, other.language) == ("en", "it")
+    assert english.share == pytest.approx(1 - it_units / len(members)) and other.share == pytest.approx(it_units / len(members))
+    assert result.keywords[t] == english.keywords
+    english_words = {w for k in english.keywords for w in k.split()}
+    italian_words = {w for k in other.keywords for w in k.split()}
+    assert {"blob1", "word1"} <= english_words and not {"pacco", "ritardo", "corriere"} & english_words
+    assert {"pacco", "ritardo", "corriere"} <= italian_words and not {"blob1", "word1"} & italian_words
+    assert "pacco" not in result.labels[t].lower()  # the label is the dominant language's
+    assert any(q.startswith("Pacco ") for q in result.quotes[t]) and any(q.startswith("Blob1 ") for q in result.quotes[t])
+    assert result.report["topics_in_several_languages"] == 1
+    for o in set(range(result.count)) - {t}:  # the other topics are English only
+        assert [k.language for k in result.keywords_by_language[o]] == ["en"]
+
+
+def test_languages_must_be_one_per_unit():
+    with pytest.raises(ValueError, match="one language per unit"):
+        fit(languages=["en"] * (len(TEXTS) - 1))

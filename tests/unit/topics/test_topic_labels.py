@@ -92,3 +92,32 @@ def test_quotes_are_distinct_regardless_of_case():
     vectors = np.array([[1, 0], [1, 0], [0.9, 0.1]], dtype=np.float32)
     assert quotes_for(np.array([0, 1, 2]), vectors, texts, 3) == [
         "The app keeps crashing on me", "Support never called me back"]
+
+
+# Quotes of a topic in several languages: ten units whose closeness to the centroid falls with their index.
+RANKED = np.array([[1.0 - 0.05 * i, 0.0] for i in range(10)], dtype=np.float32)
+TEN = [f"a readable quote number {i}" for i in range(10)]
+
+
+def test_a_language_with_a_fifth_of_the_units_replaces_the_least_central_quote():
+    assert quotes_for(np.arange(10), RANKED, TEN, 3) == TEN[:3]
+    languages = ["en"] * 8 + ["it"] * 2  # it: 20% of the units, and the least central ones
+    assert quotes_for(np.arange(10), RANKED, TEN, 3, languages) == [TEN[0], TEN[1], TEN[8]]
+
+
+def test_a_language_under_a_fifth_of_the_units_is_not_forced_in():
+    languages = ["en"] * 9 + ["it"]
+    assert quotes_for(np.arange(10), RANKED, TEN, 3, languages) == TEN[:3]
+    assert quotes_for(np.arange(10), RANKED, TEN, 3, languages, min_share=0.1) == [TEN[0], TEN[1], TEN[9]]
+
+
+def test_a_language_quoted_once_is_never_swapped_out():
+    languages = ["en", "it"] + ["en"] * 2 + ["it"] * 2 + ["de"] * 4  # three languages of 20% or more, two quotes
+    assert quotes_for(np.arange(10), RANKED, TEN, 2, languages) == TEN[:2]  # en and it: no room for de
+    languages = ["en"] * 4 + ["it"] * 3 + ["de"] * 3  # the three most central are English: two make room
+    assert quotes_for(np.arange(10), RANKED, TEN, 3, languages) == [TEN[0], TEN[4], TEN[7]]
+
+
+def test_quotes_already_in_every_main_language_are_unchanged():
+    languages = ["it", "en"] * 5
+    assert quotes_for(np.arange(10), RANKED, TEN, 4, languages) == TEN[:4]
