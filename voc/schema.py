@@ -275,8 +275,8 @@ TOPICS = Table(
         "sentiment_mean": Column(pl.Float64, "Mean unit sentiment, -1..1."),
         "frustration_rate": Column(pl.Float64, "Share of its units scored frustrated (frustration >= 0.5)."),
         "quotes": Column(pl.List(pl.String), "Representative units (redacted, in their own language), most central "
-                         "first; every language other than the dominant one with at least 20% of the topic's units has "
-                         "its most central unit among them.", nullable=False),
+                         "first; every language with at least 20% of the topic's units has its most central unit among "
+                         "them when topics.quotes leaves room.", nullable=False),
         "stage_id": Column(pl.String, "The stage most of its assigned units belong to, or 'unassigned'."),
         "first_seen_run": Column(pl.String, "run_id of the run where the topic was born.", nullable=False),
         **_LINEAGE_COLUMNS,
