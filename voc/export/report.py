@@ -6,6 +6,10 @@ whose `<`, `>` and `&` are written as \\u escapes, which the page's script only 
 Weekly volume is drawn as inline SVG by a few lines of script rather than with a charting library, which
 keeps the report some tens of kilobytes instead of megabytes; the observed flow between stages is inline SVG made here.
 
+Languages: the masthead flags the run's languages whose sentiment and frustration scores were not measured (see
+voc.export.report_data), the topic browser filters topics by language, and each topic lists its languages with their
+shares and its keywords per language; quotes are shown in their own language.
+
 What to fix first, the spikes, the observed flow, per-stage fragmentation and the stages the map lacks come from the
 enriched map; a run folder made before voc computed them renders with a note in their place.
 """
@@ -31,6 +35,7 @@ from voc.export.report_data import (
     changes,
     fix_first,
     flow_links,
+    language_summary,
     quarantine_summary,
     read_previous,
     read_run,
@@ -73,11 +78,13 @@ def render_report(run: RunTables, previous: PreviousRun | None) -> str:
     names = stage_names(run.journey)
     used = {t["stage"] for t in topics}
     labels = dict(zip(run.topics["topic_id"].to_list(), run.topics["label"].to_list(), strict=True))
-    data = {"weeks": weeks, "topics": topics, "previous": previous.run_id if previous else None}
+    languages = language_summary(run.units, run.manifest)
+    data = {"weeks": weeks, "topics": topics, "previous": previous.run_id if previous else None,
+            "languages": languages["languages"], "unmeasured": languages["unmeasured"]}
     page = Template((TEMPLATES / REPORT).read_text(encoding="utf-8"))
     return page.substitute(
         title=escape(f"{_map_name(run)} · voice of customer · {run.run_id}"),
-        masthead=_masthead(run),
+        masthead=_masthead(run, languages),
         journey=_journey(run.journey, labels),
         fix_first=_fix_first(run.journey, names),
         alerts=_alerts(run.journey, names),
@@ -86,6 +93,8 @@ def render_report(run: RunTables, previous: PreviousRun | None) -> str:
         changes=_changes(run, previous),
         stage_options=_options([(s, name) for s, name in names.items() if s != UNASSIGNED or s in used]),
         source_options=_options([(s, s) for s in run.units["source"].unique().sort().to_list()]),
+        language_options=_options([(row["language"], f"{row['language']} ({_pct(row['share'])})")
+                                   for row in languages["languages"]]),
         quarantine=_quarantine(run.quarantine),
         table_class="" if previous else " first-run",
         trend_rule=_trend_rule(trend_weeks(len(weeks))),
@@ -104,7 +113,7 @@ def _map_name(run: RunTables) -> str:
     return str(run.journey.get("name") or run.manifest.get("journey_map") or "Journey")
 
 
-def _masthead(run: RunTables) -> str:
+def _masthead(run: RunTables, languages: dict[str, Any]) -> str:
     manifest, counts = run.manifest, run.manifest.get("counts", {})
     workspace = Path(manifest.get("config", {}).get("path", "")).parent.name
     dated = run.units["created_at"].drop_nulls()
@@ -120,8 +129,27 @@ def _masthead(run: RunTables) -> str:
         '<header class="masthead"><div class="inner"><div class="eyebrow">Voice of customer · run report</div>'
         f"<h1>{escape(_map_name(run))}</h1><p class=\"meta\">{escape(' · '.join(m for m in meta if m))}</p>"
         + _figures("counts", tiles) + (f'<p class="models">Models: {" · ".join(models)}</p>' if models else "")
-        + "</div></header>"
+        + _languages(languages) + "</div></header>"
     )
+
+
+def _languages(summary: dict[str, Any]) -> str:
+    """The run's languages with their shares, and a flag on those whose scores were not measured."""
+    rows = summary["languages"]
+    if not rows:
+        return ""
+    listed = " · ".join(f"{escape(r['language'])} {_pct(r['share'])}" for r in rows)
+    line = f'<p class="languages" id="run-languages">Languages: {listed}</p>'
+    if summary["measured"] is None:
+        return line + ('<p class="flag" id="unmeasured-languages">Which languages the sentiment and frustration models '
+                       "were measured in is not recorded for this run.</p>")
+    unmeasured = [r for r in rows if r["measured"] is False]
+    if not unmeasured:
+        return line
+    named = ", ".join(f"{escape(r['language'])} ({_int(r['units'])} unit{'' if r['units'] == 1 else 's'})" for r in unmeasured)
+    return line + (f'<p class="flag" id="unmeasured-languages"><strong>Sentiment and frustration not measured for: '
+                   f"{named}.</strong> Their scores come from models whose quality was measured in "
+                   f"{escape(', '.join(summary['measured'])) or 'no language'} only.</p>")
 
 
 def _figures(css: str, figures: list[tuple[str, str]]) -> str:

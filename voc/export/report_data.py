@@ -1,7 +1,12 @@
 """What the HTML report shows, computed from a run folder's tables: pure functions over polars frames.
 
-Units are never embedded in the report one by one: they are counted per topic, per week and per source
-here, so the page stays small with tens of thousands of units.
+Units are never embedded in the report one by one: they are counted per topic, per week, per source and per
+language here, so the page stays small with tens of thousands of units.
+
+Languages: the languages of a run and of each topic are counted from units.language. The languages whose
+sentiment and frustration scores were measured are the run's `scoring.languages_measured` in run.json (the
+languages_measured of the model cards behind the scores); a language of the run outside them is flagged as not
+measured. A run whose run.json does not record them flags nothing and says that it was not recorded.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ __all__ = [
     "changes",
     "fix_first",
     "flow_links",
+    "language_summary",
+    "measured_languages",
     "quarantine_summary",
     "read_previous",
     "read_run",
@@ -84,7 +91,8 @@ def read_previous(folder: Path) -> PreviousRun:
 
 
 def _table(folder: Path, table: Table) -> pl.DataFrame:
-    return table.conform(pl.read_parquet(_existing(folder / f"{table.name}.parquet")))
+    """The table, with the nullable columns a run of an earlier version of voc lacks added as nulls."""
+    return table.upgrade(pl.read_parquet(_existing(folder / f"{table.name}.parquet")))
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -146,22 +154,56 @@ def _windows(weeks: int) -> tuple[pl.Expr, pl.Expr]:
             pl.col("weekly").list.slice(-window, window).list.sum())
 
 
+def measured_languages(manifest: dict[str, Any]) -> list[str] | None:
+    """The languages the run's sentiment and frustration scores were measured in (run.json's
+    scoring.languages_measured), sorted; None when the run did not record them."""
+    measured = (manifest.get("scoring") or {}).get("languages_measured")
+    return None if measured is None else sorted({_base(str(code)) for code in measured})
+
+
+def language_summary(units: pl.DataFrame, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The run's languages, largest first ({language, units, share, measured}; measured is null when not recorded),
+    the measured languages (null when not recorded) and the run's languages that were not measured, largest first."""
+    measured = measured_languages(manifest)
+    counts = _language_counts(units.select(pl.lit(0).alias("topic_id"), "language"))
+    rows = counts["languages"].to_list()[0] if counts.height else []
+    languages = [{**row, "measured": None if measured is None else _base(row["language"]) in measured} for row in rows]
+    return {"languages": languages, "measured": measured,
+            "unmeasured": [row["language"] for row in languages if row["measured"] is False]}
+
+
+def _language_counts(units: pl.DataFrame) -> pl.DataFrame:
+    """Per topic_id, `languages`: {language, units, share of the topic's units} largest first, ties by code."""
+    return (units.group_by("topic_id", "language").agg(pl.len().cast(pl.Int64).alias("units"))
+            .with_columns(share=(pl.col("units") / pl.col("units").sum().over("topic_id")).round(4))
+            .sort(["topic_id", "units", "language"], descending=[False, True, False])
+            .group_by("topic_id", maintain_order=True).agg(languages=pl.struct("language", "units", "share")))
+
+
+def _base(code: str) -> str:
+    """A language code without its region, lower case: en-GB and en_gb are en."""
+    return code.strip().lower().replace("_", "-").split("-")[0]
+
+
 def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[str], list[dict[str, Any]]]:
     """Weeks and one JSON-ready record per topic, largest first: scores, keywords, main stage and every stage
-    where it is a pain point or motivation, three quotes, units per source, weekly volume, units in the two
-    trend windows and their relative change, and the size change since `previous` (null for a topic the
-    previous run lacks, or with no previous run)."""
+    where it is a pain point or motivation, three quotes, units per source, units per language, keywords per
+    language (dominant first; the topic's keywords alone for a topics table made before voc kept them), weekly
+    volume, units in the two trend windows and their relative change, and the size change since `previous`
+    (null for a topic the previous run lacks, or with no previous run)."""
     weeks, weekly = weekly_volume(run.units)
     earlier, recent = _windows(len(weeks))
-    sources = (run.units.filter(pl.col("topic_id") >= 0).group_by("topic_id", "source").agg(pl.len().alias("units"))
+    topical = run.units.filter(pl.col("topic_id") >= 0)
+    sources = (topical.group_by("topic_id", "source").agg(pl.len().alias("units"))
                .sort(["units", "source"], descending=[True, False])
                .group_by("topic_id", maintain_order=True).agg(sources=pl.struct("source", "units")))
+    languages = _language_counts(topical.select("topic_id", "language"))
     insight_stages = run.insights.group_by("topic_id").agg(insight_stages=pl.col("stage_id").unique().sort())
     names = stage_names(run.journey)
     before = (previous.topics if previous else TOPICS.empty()).select("topic_id", previous_size=pl.col("size"))
     stage = pl.col("stage_id").fill_null(UNASSIGNED)
-    records = (run.topics.join(weekly, on="topic_id", how="left").join(sources, on="topic_id", how="left")
-               .join(before, on="topic_id", how="left").join(insight_stages, on="topic_id", how="left")
+    records = (run.topics.drop("languages").join(weekly, on="topic_id", how="left").join(sources, on="topic_id", how="left")
+               .join(languages, on="topic_id", how="left").join(before, on="topic_id", how="left").join(insight_stages, on="topic_id", how="left")
                .sort(["size", "topic_id"], descending=[True, False])
                .select(id="topic_id", label="label", keywords="keywords", kind="kind", size="size",
                        share=pl.col("share").round(4), sentiment=pl.col("sentiment_mean").round(4),
@@ -169,6 +211,8 @@ def topic_records(run: RunTables, previous: PreviousRun | None) -> tuple[list[st
                        stage_name=stage.replace_strict(names, default=stage, return_dtype=pl.String),
                        stages=pl.concat_list(stage, pl.col("insight_stages").fill_null([])).list.unique(maintain_order=True),
                        quotes=pl.col("quotes").list.head(3), sources=pl.col("sources").fill_null([]),
+                       languages=pl.col("languages").fill_null([]),
+                       keywords_by_language=pl.col("keywords_by_language").fill_null([]),
                        weekly=pl.col("weekly").fill_null(pl.lit([0] * len(weeks), pl.List(pl.Int64))),
                        earlier=earlier, recent=recent,
                        trend=((recent - earlier) / pl.max_horizontal(earlier, pl.lit(1))).round(4),
