@@ -92,7 +92,8 @@ def adapt(base_folder: Path, labels: pl.DataFrame, out: Path, labels_file: Path,
         after[folds == fold] = outputs_of(trial, frozen, len(texts), calibrated=True)[folds == fold]
     metrics = {"before": _scores(teacher, sentiment, frustration), "after": _scores(after, sentiment, frustration)}
     model = _fit_copy(base, frozen, sentiment, frustration, teacher, np.ones(len(texts), bool), settings, tick)
-    model.meta = {**{k: v for k, v in base_config.items() if k in ("base_encoder", "split", "temperatures")},
+    model.meta = {**{k: v for k, v in base_config.items()
+                     if k in ("base_encoder", "split", "temperatures", "languages_measured")},  # measured on the base
                   "name": f"{base_config.get('name', 'voc-affect')}-adapted",
                   "adapted_from": str(base_folder), "labels_file": str(labels_file),
                   "labels_sha256": hashlib.sha256(labels_file.read_bytes()).hexdigest(),

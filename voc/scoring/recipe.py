@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze,
 from voc.scoring.training_data import evaluation_sets, training_examples
 from voc.scoring.trunk import Trunk
 
-__all__ = ["evaluate_public", "train_shipped"]
+__all__ = ["evaluate_public", "public_sets", "score_sets", "train_shipped"]
 
 
 def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSettings(), device: str = "cpu",
@@ -53,7 +54,8 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
         "train_seconds": train_s,
         "settings": settings.__dict__,
         "temperatures": [round(t, 4) for t in temperatures],
-        "rows": _row_counts(examples),
+        "rows": row_counts(examples),
+        "languages_measured": ["en"],
         "history": history,
         "metrics": metrics,
     })
@@ -66,14 +68,25 @@ def evaluate_public(trunk: Trunk, model: AffectModel, data_dir: Path, examples: 
                     limit: int | None = None) -> dict:
     """Metrics on rows the model never trained on: the test split of each training set and the
     evaluation-only sets (airline tweets, yelp sentences)."""
+    return score_sets(lambda texts: predict(trunk, model, texts)[0], public_sets(data_dir, examples, limit))
+
+
+def public_sets(data_dir: Path, examples: pl.DataFrame, limit: int | None = None) -> dict[str, pl.DataFrame]:
+    """The sets metrics are reported on: the test split of each training set and the evaluation-only sets."""
     test = examples.filter(pl.col("split") == "test")
     sets = {name: test.filter(pl.col("dataset") == name) for name in ("reviews", "reviews_title", "uci", "banking77", "goemotions")}
     sets.update(evaluation_sets(data_dir))
     if limit is not None:
         sets = {name: frame.head(limit) for name, frame in sets.items()}
+    return sets
+
+
+def score_sets(probabilities_of: Callable[[list[str]], np.ndarray], sets: dict[str, pl.DataFrame]) -> dict:
+    """`<set>.sentiment` (macro-F1, accuracy, ECE) and `<set>.frustration` (ROC-AUC, ECE) of each labelled set
+    (columns text, sentiment, and optionally frustration), scored by `probabilities_of` ((n, 4) per text list)."""
     metrics: dict[str, dict] = {}
     for name, frame in sets.items():
-        probabilities, _ = predict(trunk, model, frame["text"].to_list())
+        probabilities = probabilities_of(frame["text"].to_list())
         labelled = frame["sentiment"].is_not_null().to_numpy()
         if labelled.any():
             metrics[f"{name}.sentiment"] = sentiment_report(frame["sentiment"].to_numpy()[labelled],
@@ -90,6 +103,6 @@ def evaluate_public(trunk: Trunk, model: AffectModel, data_dir: Path, examples: 
     return metrics
 
 
-def _row_counts(examples: pl.DataFrame) -> dict:
+def row_counts(examples: pl.DataFrame) -> dict:
     counts = examples.group_by("dataset", "split").len().sort("dataset", "split")
     return {f"{d}.{s}": n for d, s, n in counts.iter_rows()}

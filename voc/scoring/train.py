@@ -24,7 +24,8 @@ from torch import nn
 from voc.scoring.affect import AffectModel
 from voc.scoring.trunk import Hidden, Trunk, length_batches
 
-__all__ = ["Frozen", "TrainSettings", "fit", "fit_temperature", "freeze", "hardware", "labels_array", "outputs_of"]
+__all__ = ["Frozen", "TrainSettings", "affect_loss", "class_weights", "fit", "fit_temperature", "freeze", "hardware",
+           "labels_array", "outputs_of"]
 
 log = logging.getLogger(__name__)
 Tick = Callable[[str, int, int], None]
@@ -96,9 +97,7 @@ def fit(
     warmup = max(1, steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / max(1, steps - warmup)))
-    sentiment_weight = torch.tensor(_balanced_weights(sentiment, 3), dtype=torch.float32, device=device)
-    positives = max(1, int((frustration == 1).sum()))
-    frustration_weight = torch.tensor(max(1.0, int((frustration == 0).sum()) / positives), device=device)
+    sentiment_weight, frustration_weight = class_weights(sentiment, frustration, device)
     history = []
     model.train()
     for epoch in range(settings.epochs):
@@ -109,7 +108,7 @@ def fit(
             # train what is served: calibrated outputs (temperature 1 while the shipped model trains; an adapted
             # model keeps its base's temperatures and is fitted through them, to labels and to the teacher)
             s_logits, f_logits = s_logits / model.temperature[0], f_logits / model.temperature[1]
-            loss = _loss(s_logits, f_logits, sentiment[rows], frustration[rows], sentiment_weight, frustration_weight,
+            loss = affect_loss(s_logits, f_logits, sentiment[rows], frustration[rows], sentiment_weight, frustration_weight,
                          None if teacher is None else teacher[rows], settings.distill_weight, device)
             optimizer.zero_grad()
             loss.backward()
@@ -127,7 +126,16 @@ def fit(
     return history
 
 
-def _loss(s_logits, f_logits, s_labels, f_labels, s_weight, f_weight, teacher, distill_weight, device) -> torch.Tensor:
+def class_weights(sentiment: np.ndarray, frustration: np.ndarray, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(weights of the sentiment classes, weight of frustrated rows): balanced classes in the loss."""
+    sentiment_weight = torch.tensor(_balanced_weights(sentiment, 3), dtype=torch.float32, device=device)
+    positives = max(1, int((frustration == 1).sum()))
+    return sentiment_weight, torch.tensor(max(1.0, int((frustration == 0).sum()) / positives), device=device)
+
+
+def affect_loss(s_logits, f_logits, s_labels, f_labels, s_weight, f_weight, teacher, distill_weight, device) -> torch.Tensor:
+    """Class-weighted cross-entropy of sentiment plus weighted binary cross-entropy of frustration over the rows
+    labelled for each head (-1 = no label); with a teacher, unlabelled rows are held to its probabilities."""
     loss = torch.zeros((), device=device)
     s_known = torch.as_tensor(s_labels >= 0, device=device)
     if s_known.any():
