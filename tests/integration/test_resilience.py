@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -111,11 +110,9 @@ def small_disk(tmp_path):
 def test_a_full_disk_fails_the_run_with_a_clear_error_and_publishes_nothing(small_disk, tmp_path):
     workspace = make_tiny_workspace(tmp_path / "ws", output=str(small_disk / "out"))
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}  # the run history is elsewhere: only voc's writes fill the disk
-    started = time.perf_counter()
     ran = voc("-q", "run", cwd=workspace, env=env)
-    assert ran.returncode != 0
-    assert "no space left on the device" in ran.stderr, ran.stderr[-3000:]
-    assert "run failed:" in ran.stderr and time.perf_counter() - started < 300
+    assert ran.returncode == 1
+    assert "run failed: no space left on the device" in ran.stderr, ran.stderr[-3000:]
     out = small_disk / "out"
     assert not (out / "latest").exists() and not list(out.glob(".staging-*"))
     assert not [p for p in out.rglob("*") if p.name.startswith(".tmp")]  # no half-written cache shard left behind
