@@ -88,10 +88,9 @@ def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(samp
     before = store.latest_run()
     before_feedback = pl.read_parquet(before / "feedback.parquet")
     added = _add_november_survey(workspace)
-    for marker in ("prepare", "score"):  # killed while scoring, then while fitting topics
-        _kill_when(workspace, marker)
-        assert store.latest_run() == before, marker
-        assert pl.read_parquet(store.latest / "feedback.parquet").equals(before_feedback)
+    _kill_when(workspace, "score")  # killed while fitting topics (random points of a first run: test_resilience.py)
+    assert store.latest_run() == before
+    assert pl.read_parquet(store.latest / "feedback.parquet").equals(before_feedback)
     ran = voc("-q", "run", cwd=workspace)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     after = store.latest_run()
