@@ -3,6 +3,12 @@
 Vectors are cached per encoder identity and scores per scorer identity, so swapping the sentiment model
 re-scores every text without re-encoding vectors, and a new encoder re-encodes without losing scores of
 a swapped-in classifier. Texts missing from both caches take one combined pass.
+
+Given the language of each text, the model may score texts of different languages with different models
+(`TextModel.score_route`). Scores are then cached per (text, route): the route of the main models keeps the
+plain text key, so turning routing on re-scores only texts routed elsewhere, and a text that arrives in two
+languages (e.g. a short reply whose detected language falls back to its source's) is scored once per route,
+never with the scores of the other.
 """
 
 from __future__ import annotations
@@ -25,15 +31,21 @@ class TextModel(Protocol):
     vector_identity: str
     score_identity: str
 
-    def run(self, texts: list[str], vectors: bool, scores: bool) -> tuple[np.ndarray | None, np.ndarray | None]: ...
+    def run(self, texts: list[str], vectors: bool, scores: bool, languages: list[str | None] | None = None,
+            ) -> tuple[np.ndarray | None, np.ndarray | None]: ...
+
+    def score_route(self, language: str | None) -> str:
+        """Which scoring models a text in `language` goes to: "" for the main ones (only asked when languages are
+        given)."""
+        ...
 
 
 @dataclass(frozen=True)
 class EmbedStats:
     texts: int
     distinct: int
-    cached: int  # distinct texts whose vector and scores were both cached
-    encoded: int  # distinct texts that went through the models
+    cached: int  # distinct texts (per scoring route) whose vector and scores were both cached
+    encoded: int  # distinct texts (per scoring route) that went through the models
     encode_s: float
 
     def as_dict(self) -> dict:
@@ -42,48 +54,57 @@ class EmbedStats:
 
 _CHUNK = 2048  # texts processed (and cached) per block: bounds memory and lets progress be reported
 
-Block = tuple[list[str], bool, bool]  # texts, with vectors, with scores: one call of TextModel.run
+Block = tuple  # texts, with vectors, with scores[, languages]: the arguments of one call of TextModel.run
 RunBlocks = Callable[[list[Block]], list[tuple[np.ndarray | None, np.ndarray | None]]]
 
 
 def embed_texts(
     texts: list[str], model: TextModel, vector_cache: VectorCache, score_cache: VectorCache,
     tick: Callable[[int], None] | None = None, refresh: bool = False, block_size: int = _CHUNK,
-    run_blocks: RunBlocks | None = None,
+    run_blocks: RunBlocks | None = None, languages: list[str | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, EmbedStats]:
     """(vectors, scores), one row per text in input order; new results are added to the caches.
     `refresh` recomputes every text (and stores the fresh results). Texts missing from the caches go through
     `model.run` in blocks of `block_size` (sorted by length), one after the other; `run_blocks` computes all
-    blocks at once instead (on a cluster: see flows/nightly.py). The blocks are the same either way."""
-    keys = [text_key(t) for t in texts]
-    first_text = dict(zip(keys, texts, strict=True))
-    vectors = {} if refresh else vector_cache.lookup(list(first_text))
-    scores = {} if refresh else score_cache.lookup(list(first_text))
-    missing = [k for k in first_text if k not in vectors or k not in scores]
-    missing.sort(key=lambda k: len(first_text[k]))  # blocks of similar lengths: little padding in every batch
+    blocks at once instead (on a cluster: see flows/nightly.py). The blocks are the same either way.
+    `languages` (one per text; None = unknown) reach the model with the texts, for it to score each text with
+    the models of its language."""
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError(f"languages has {len(languages)} entries for {len(texts)} texts; give one per text")
+    keys = [text_key(t) for t in texts]  # of vectors
+    score_keys = keys if languages is None else _routed_keys(keys, [model.score_route(x) for x in languages])
+    # one entry per score key (a text, or a text and its route): (vector key, text, language)
+    entries = dict(zip(score_keys, zip(keys, texts, languages or [None] * len(texts), strict=True), strict=True))
+    vectors = {} if refresh else vector_cache.lookup(list(dict.fromkeys(keys)))
+    scores = {} if refresh else score_cache.lookup(list(entries))
+    missing = [s for s, (k, _, _) in entries.items() if k not in vectors or s not in scores]
+    missing.sort(key=lambda s: len(entries[s][1]))  # blocks of similar lengths: little padding in every batch
     started = time.perf_counter()
     if tick:
-        tick(len(first_text) - len(missing))
-    requests: list[tuple[list[str], bool, bool]] = []  # (keys, with vectors, with scores)
+        tick(len(entries) - len(missing))
+    requests: list[tuple[list[str], bool, bool]] = []  # (score keys, with vectors, with scores)
     for start in range(0, len(missing), block_size):
         block = missing[start : start + block_size]
-        no_vector = [k for k in block if k not in vectors]  # (perhaps no scores either): one pass for both
-        only_scores = [k for k in block if k in vectors]
+        no_vector = [s for s in block if entries[s][0] not in vectors]  # (perhaps no scores either): one pass for both
+        only_scores = [s for s in block if entries[s][0] in vectors]
         requests += [(part, want_vectors, any(k not in scores for k in part))
                      for part, want_vectors in ((no_vector, True), (only_scores, False)) if part]
 
     def keep(request: tuple[list[str], bool, bool], fresh_vectors: np.ndarray | None, fresh_scores: np.ndarray | None) -> None:
         part, want_vectors, want_scores = request
         if want_vectors:
-            vector_cache.store(part, fresh_vectors)
-            vectors.update(zip(part, fresh_vectors, strict=True))
+            vector_keys = [entries[s][0] for s in part]
+            vector_cache.store(vector_keys, fresh_vectors)
+            vectors.update(zip(vector_keys, fresh_vectors, strict=True))
         if want_scores:
             score_cache.store(part, fresh_scores)
             scores.update(zip(part, fresh_scores, strict=True))
         if tick:
             tick(len(part))
 
-    blocks = [([first_text[k] for k in part], want_vectors, want_scores) for part, want_vectors, want_scores in requests]
+    blocks = [([entries[s][1] for s in part], want_vectors, want_scores,
+               *([] if languages is None else [[entries[s][2] for s in part]]))
+              for part, want_vectors, want_scores in requests]
     if run_blocks is None:
         for request, block in zip(requests, blocks, strict=True):
             keep(request, *model.run(*block))
@@ -91,9 +112,14 @@ def embed_texts(
         for request, result in zip(requests, run_blocks(blocks), strict=True):
             keep(request, *result)
     elapsed = time.perf_counter() - started
-    stats = EmbedStats(texts=len(texts), distinct=len(first_text), cached=len(first_text) - len(missing),
+    stats = EmbedStats(texts=len(texts), distinct=len(entries), cached=len(entries) - len(missing),
                        encoded=len(missing), encode_s=round(elapsed, 3))
     if not keys:
         return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 4), dtype=np.float32), stats
     return (np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False),
-            np.stack([scores[k] for k in keys]).astype(np.float32, copy=False), stats)
+            np.stack([scores[s] for s in score_keys]).astype(np.float32, copy=False), stats)
+
+
+def _routed_keys(keys: list[str], routes: list[str]) -> list[str]:
+    """Score keys: the text key on the main route (the key scores had before routing), else text key~route."""
+    return [key if not route else f"{key}~{route}" for key, route in zip(keys, routes, strict=True)]
