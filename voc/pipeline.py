@@ -268,7 +268,7 @@ def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> 
     with night.step("score", total=units["text"].n_unique()) as tick:
         vectors, scores, stats = embed_texts(units["text"].to_list(), models.scorer, models.vector_cache, models.score_cache,
                                              tick, refresh=night.full, block_size=night.workspace.config.executor.batch_texts,
-                                             run_blocks=run_blocks)
+                                             run_blocks=run_blocks, languages=units["language"].to_list())
         scored = with_unit_scores(units, scores, keep_probabilities=True)
         items = aggregate_items(scored)
         feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
