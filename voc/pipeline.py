@@ -49,7 +49,7 @@ from voc.journey.typing import group_scores, insight_kind
 from voc.night import Night, Progress, open_night
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import Block, RunBlocks, embed_texts
-from voc.scoring.scorer import Scorer
+from voc.scoring.scorer import Scorer, measured_languages
 from voc.scoring.scores import aggregate_items, with_unit_scores
 from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE,
                         TOPIC_REGISTRY, TOPICS, TRANSITIONS, UNASSIGNED, UNITS, Table)
@@ -275,6 +275,7 @@ def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> 
         out = _save(night, "score", feedback=FEEDBACK.conform(feedback), units=UNITS.conform(with_unit_scores(units, scores)))
         np.save(out / "vectors.npy", vectors)
         night.record("score", {**models.scorer.describe(), **stats.as_dict(),
+                               "languages_measured": sorted(measured_languages(models.scorer)),
                                "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
     return out
 
