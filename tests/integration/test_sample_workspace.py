@@ -305,3 +305,8 @@ def test_the_same_complaint_in_italian_and_english_is_one_topic_with_the_multili
     en = _english(units).filter(pl.col("text").str.contains(english))
     top = [u.group_by("topic_id").len().sort(["len", "topic_id"], descending=[True, False])["topic_id"][0] for u in (it, en)]
     assert it.height >= 20 and top[0] == top[1], top
+
+
+def test_a_run_with_many_units_outside_the_english_encoder_says_so(published):
+    warnings = json.loads((published / "run.json").read_text())["warnings"]
+    assert any("not in English (it:" in w and "models.encoder: multilingual" in w for w in warnings), warnings
