@@ -90,11 +90,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="adapt instead: csv/parquet with a text column and sentiment and/or frustration labels")
     train.add_argument("--text-column", default="text", metavar="COL", help="column of --labels holding the text")
     train.add_argument("--base", type=Path, metavar="DIR", help="model to adapt (default: the shipped model)")
+    train.add_argument("--multilingual", action="store_true",
+                       help="retrain the cross-lingual model (heads on the multilingual encoder) instead of the English one")
     train.add_argument("--data", type=Path, default=Path("../shared/data"), metavar="DIR",
                        help="folder of the public datasets for retraining (default: ../shared/data)")
     train.add_argument("--output", type=Path, metavar="DIR",
-                       help="where to write the model (default: models/affect to retrain, models/adapted to adapt)")
-    train.add_argument("--epochs", type=int, metavar="N", help="training epochs (default: 3 to retrain, 10 to adapt)")
+                       help="where to write the model (default: models/affect to retrain, models/affect-multilingual "
+                       "with --multilingual, models/adapted to adapt)")
+    train.add_argument("--epochs", type=int, metavar="N",
+                       help="training epochs (default: 3 to retrain, 15 with --multilingual, 10 to adapt)")
     train.add_argument("--limit", type=int, metavar="N", help="retrain on at most N rows per set and split (a quick check)")
     train.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
 
@@ -395,8 +399,19 @@ def _train(args: argparse.Namespace) -> int:
     from voc.scoring.train import TrainSettings  # noqa: PLC0415
 
     device = args.device
+    if args.labels and args.multilingual:
+        console.print("[red]error:[/] --multilingual retrains the cross-lingual model from the public datasets; "
+                      "it cannot be combined with --labels")
+        return EXIT_USAGE
     with _progress() as show:
-        if args.labels:
+        if args.multilingual:
+            from voc.scoring.heads_fit import HeadSettings  # noqa: PLC0415
+            from voc.scoring.multilingual import train_multilingual  # noqa: PLC0415
+
+            settings = HeadSettings() if args.epochs is None else HeadSettings(epochs=args.epochs)
+            output = args.output or Path("models/affect-multilingual")
+            meta = train_multilingual(args.data, output, settings, args.limit, show)
+        elif args.labels:
             from voc.scoring.adapt import ADAPT_SETTINGS, adapt, read_labels  # noqa: PLC0415
 
             labels, skipped = read_labels(args.labels, args.text_column)
