@@ -40,10 +40,12 @@ DATA ?= ../shared/data
 train: setup   # rebuild models/affect from the public datasets (about 30 min on 2 CPU cores)
 	$(BIN)/voc train --data $(DATA) --output models/affect
 
-bench: setup   # throughput, aggregation and adaptation figures into bench/results/
+bench: setup   # throughput, aggregation, adaptation and whole-pipeline figures into bench/results/ (about 40 min)
 	$(BIN)/python bench/score.py
 	$(BIN)/python bench/aggregation.py --data $(DATA)
 	$(BIN)/python bench/adaptation.py --data $(DATA)
+	$(BIN)/python bench/pipeline.py e2e --data $(DATA)
+	$(BIN)/python bench/pipeline.py scale --data $(DATA)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
