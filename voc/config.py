@@ -31,6 +31,7 @@ __all__ = [
     "TextConfig",
     "ClusteringConfig",
     "JourneyConfig",
+    "RefitConfig",
     "RegistryConfig",
     "TopicsConfig",
     "Touchpoint",
@@ -238,12 +239,28 @@ class RegistryConfig(Strict):
     keyword_weight: float = Field(0.25, ge=0.0, le=1.0, description="Similarity = (1-w) centroid cosine + w keyword overlap.")
 
 
+class RefitConfig(Strict):
+    """When a night refits the topics. Between refits, tonight's new units join the standing topics (the last fit's
+    registry centroids) and every earlier unit keeps its topic id."""
+
+    new_units: float = Field(0.10, ge=0.0, description="Refit once the units added since the last fit reach this share of the "
+                             "units fitted then (0 = refit whenever there is a new unit).")
+    new_outliers: float = Field(0.25, ge=0.0, le=1.0, description="... or when more than this share of tonight's new units "
+                                "is close to no standing topic (a theme the fit has not seen), once they are at least "
+                                "min_topic_size units.")
+    days: int | None = Field(7, ge=1, description="... or when the last fit is at least this many days old (null: no limit).")
+
+
 class TopicsConfig(Strict):
     min_topic_size: int = Field(30, ge=2, description="Smallest topic, in units (HDBSCAN min_cluster_size).")
     seed: int = Field(42, description="Seed of UMAP, k-means, keyword ranking and the fit sample: same inputs, same topics.")
     context_weight: float = Field(
         2.0, ge=0.0, description="Weight of the other units of the same item in a unit's topic vector (0 = the unit alone): "
         "a follow-up like 'what should I do?' joins its item's topic.",
+    )
+    context_max_chars: int = Field(
+        1000, ge=0, description="An item of several units whose text is at most this long is encoded whole as its units' "
+        "context; a longer one (a call, a long thread) gives each unit the mean of its other units.",
     )
     window_days: int | None = Field(90, ge=1, description="Fit on the units of the last this many days (counted back from "
                                     "the newest unit); older units join the fitted topics. null = all units.")
@@ -261,6 +278,7 @@ class TopicsConfig(Strict):
     umap: UmapConfig = Field(default_factory=UmapConfig)
     clustering: ClusteringConfig = Field(default_factory=ClusteringConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    refit: RefitConfig = Field(default_factory=RefitConfig)
 
 
 class JourneyConfig(Strict):

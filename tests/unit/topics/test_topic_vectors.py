@@ -2,12 +2,16 @@
 
 import numpy as np
 
-from voc.topics.vectors import fit_sample, topic_vectors
+from voc.topics.vectors import fit_sample, item_context, topic_vectors
+
+
+def _never(texts: list[str]) -> np.ndarray:
+    raise AssertionError(f"nothing should be encoded: {texts}")
 
 
 def test_topic_vectors_are_unit_normalised_and_a_zero_vector_stays_zero():
     vectors = np.array([[3, 4, 0], [0, 0, 2], [0, 0, 0]], dtype=np.float32)
-    out = topic_vectors(vectors, np.array([0, 1, 2]), context_weight=2.0)
+    out = topic_vectors(vectors, np.zeros_like(vectors), context_weight=2.0)
     np.testing.assert_allclose(np.linalg.norm(out[:2], axis=1), [1, 1], rtol=1e-6)
     np.testing.assert_array_equal(out[2], [0, 0, 0])
     assert out.dtype == np.float32
@@ -15,20 +19,37 @@ def test_topic_vectors_are_unit_normalised_and_a_zero_vector_stays_zero():
 
 def test_a_follow_up_is_pulled_towards_its_item_by_the_context_weight():
     vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)  # the problem, then "What should I do?"
-    out = topic_vectors(vectors, np.array([5, 5]), context_weight=2.0)
+    context = item_context(vectors, np.array([5, 5]), ["My card is lost.", "What should I do?"], _never, max_chars=0)
+    out = topic_vectors(vectors, context, context_weight=2.0)
     np.testing.assert_allclose(out[1], np.array([2, 1]) / np.sqrt(5), rtol=1e-6)
     np.testing.assert_allclose(out[0], np.array([1, 2]) / np.sqrt(5), rtol=1e-6)
 
 
-def test_a_unit_alone_in_its_item_keeps_its_own_direction():
-    vectors = np.array([[3, 4], [1, 0], [0, 1]], dtype=np.float32)
-    out = topic_vectors(vectors, np.array([0, 1, 1]), context_weight=2.0)
-    np.testing.assert_allclose(out[0], [0.6, 0.8], rtol=1e-6)
+def test_a_short_item_of_several_units_is_encoded_whole_once_and_in_order():
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]], dtype=np.float32)
+    items = np.array([7, 3, 7, 9])  # item 7 has units 0 and 2; 3 and 9 are alone
+    texts = ["My card is lost.", "Thanks!", "What should I do?", "Fine."]
+    seen: list[list[str]] = []
+
+    def encode(batch: list[str]) -> np.ndarray:
+        seen.append(batch)
+        return np.array([[0.6, 0.8, 0]], dtype=np.float32)
+
+    context = item_context(vectors, items, texts, encode, max_chars=100)
+    assert seen == [["My card is lost. What should I do?"]]
+    np.testing.assert_allclose(context, [[0.6, 0.8, 0], [0, 0, 0], [0.6, 0.8, 0], [0, 0, 0]], rtol=1e-6)
+
+
+def test_a_long_item_gets_the_mean_of_its_other_units_instead():
+    vectors = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32)
+    texts = ["a long opening about the problem", "more detail about it", "and a closing remark"]
+    context = item_context(vectors, np.array([0, 0, 0]), texts, _never, max_chars=20)
+    np.testing.assert_allclose(context, [[0.5, 1], [1, 0.5], [0.5, 0.5]], rtol=1e-6)
 
 
 def test_context_weight_zero_gives_each_unit_its_own_normalised_vector():
     vectors = np.array([[3, 4], [0, 2]], dtype=np.float32)
-    out = topic_vectors(vectors, np.array([0, 0]), context_weight=0.0)
+    out = topic_vectors(vectors, np.ones_like(vectors), context_weight=0.0)
     np.testing.assert_allclose(out, [[0.6, 0.8], [0, 1]], rtol=1e-6)
     np.testing.assert_array_equal(vectors, [[3, 4], [0, 2]])  # not normalised in place
 

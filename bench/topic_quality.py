@@ -1,0 +1,116 @@
+"""Topic and stage quality on BANKING77, and how stable topic ids are from night to night.
+
+    .venv/bin/python bench/topic_quality.py [--out bench/results/topic_quality.json]
+
+The BANKING77 training queries (read from --data, default ../shared/data) are a ticket source of one message
+each, with the hand-written banking map of data/maps/banking/. Three `voc run`s in one workspace:
+
+1. 95% of the queries (5% held out by a seeded draw);
+2. `voc run --full` on the same data: a fresh fit from empty caches, whose topic ids must equal run 1's;
+3. all the queries (the 5% come in): the share of run 1's units that keep their topic id, then the quality of
+   this run against the dataset's intents: NMI and ARI of topic vs intent per unit (outliers count as one
+   cluster), NMI per query, the outlier share; stage accuracy per unit against data/maps/banking/intent_stages.csv
+   (an unassigned unit counts as wrong), macro-F1 over stages, the unassigned share.
+
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+import yaml
+from pipeline import ROOT, machine, timed_run
+from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
+
+MAP = ROOT / "data" / "maps" / "banking"
+HELD_OUT = 0.05
+
+
+def queries(data: Path) -> pl.DataFrame:
+    frame = pl.read_csv(data / "banking77" / "train.csv").with_row_index("query")
+    held = (pl.col("query").hash(seed=20261124) % 1000) < int(HELD_OUT * 1000)
+    return frame.with_columns(pl.col("query").cast(pl.String).alias("query_id"), held.alias("held_out"))
+
+
+def write_workspace(folder: Path, frame: pl.DataFrame) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.select("query_id", "text").write_csv(folder / "queries.csv")
+    shutil.copy(MAP / "journey_map.yaml", folder / "journey_map.yaml")
+    source = {"name": "banking", "kind": "ticket", "path": "queries.csv", "columns": {"id": "query_id", "text": "text"},
+              "channel": "in_app_chat"}
+    (folder / "voc.yaml").write_text(yaml.safe_dump({"sources": [source]}, sort_keys=False))
+
+
+def units_of(folder: Path) -> pl.DataFrame:
+    return pl.read_parquet(folder / "out" / "latest" / "units.parquet", columns=["unit_id", "native_id", "topic_id", "stage_id"])
+
+
+def same_topic(before: pl.DataFrame, after: pl.DataFrame) -> dict:
+    """Of the units in `before`, how many have the same topic id in `after`."""
+    both = before.join(after, on="unit_id", suffix="_after")
+    same = int((both["topic_id"] == both["topic_id_after"]).sum())
+    return {"units": before.height, "in_both": both.height, "same_topic_id": same,
+            "share": round(same / max(before.height, 1), 4)}
+
+
+def quality(units: pl.DataFrame, frame: pl.DataFrame) -> dict:
+    stages = dict(pl.read_csv(MAP / "intent_stages.csv").iter_rows())
+    rows = units.join(frame.select("query_id", "category"), left_on="native_id", right_on="query_id", how="left")
+    if rows["category"].null_count():
+        raise SystemExit(f"{rows['category'].null_count()} units have no intent")
+    truth = rows["category"].replace_strict(stages).to_numpy()
+    topic, intent, stage = rows["topic_id"].to_numpy(), rows["category"].to_numpy(), rows["stage_id"].to_numpy()
+    per_query = rows.group_by("native_id").agg(pl.col("topic_id").mode().first(), pl.col("category").first())
+    assigned = stage != "unassigned"
+    return {
+        "units": rows.height, "queries": per_query.height, "topics": int(rows["topic_id"].filter(rows["topic_id"] >= 0).n_unique()),
+        "outlier_share": round(float((topic < 0).mean()), 4),
+        "nmi_per_unit": round(normalized_mutual_info_score(intent, topic), 4),
+        "ari_per_unit": round(adjusted_rand_score(intent, topic), 4),
+        "nmi_per_query": round(normalized_mutual_info_score(per_query["category"], per_query["topic_id"]), 4),
+        "stage_accuracy": round(float((stage == truth).mean()), 4),
+        "stage_macro_f1": round(float(f1_score(truth, stage, average="macro", labels=sorted(set(truth)))), 4),
+        "stage_unassigned_share": round(float((~assigned).mean()), 4),
+        "stage_accuracy_of_assigned": round(float((stage[assigned] == truth[assigned]).mean()), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
+    parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    frame = queries(args.data)
+    with tempfile.TemporaryDirectory(prefix="voc-bench-") as scratch:
+        folder = (args.keep or Path(scratch)) / "banking"
+        write_workspace(folder, frame.filter(~pl.col("held_out")))
+        runs = {"first": timed_run(folder)}
+        first = units_of(folder)
+        runs["again_full"] = timed_run(folder, "--full")
+        again = units_of(folder)
+        write_workspace(folder, frame)
+        runs["plus_5_percent"] = timed_run(folder)
+        result = {
+            "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": runs,
+            "stability": {"same_data_fresh_fit": same_topic(first, again),
+                          "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
+                                                         **same_topic(first, units_of(folder))}},
+            "quality": quality(units_of(folder), frame),
+            "targets": {"nmi": 0.80, "outlier_share_max": 0.10, "stage_accuracy": 0.82, "stable_share_plus_5_percent": 0.95},
+        }
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
