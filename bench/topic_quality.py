@@ -1,9 +1,10 @@
 """Topic and stage quality on BANKING77, and how stable topic ids are from night to night.
 
-    .venv/bin/python bench/topic_quality.py [--out bench/results/topic_quality.json]
+    .venv/bin/python bench/topic_quality.py [--context-max-chars 1000] [--out bench/results/topic_quality.json]
 
 The BANKING77 training queries (read from --data, default ../shared/data) are a ticket source of one message
-each, with the hand-written banking map of data/maps/banking/. Three `voc run`s in one workspace:
+each, with the hand-written banking map of data/maps/banking/ and `topics.context_max_chars` as given (1000: each
+query of several sentences is encoded whole as their context). Three `voc run`s in one workspace:
 
 1. 95% of the queries (5% held out by a seeded draw);
 2. `voc run --full` on the same data: a fresh fit from empty caches, whose topic ids must equal run 1's;
@@ -40,13 +41,13 @@ def queries(data: Path) -> pl.DataFrame:
     return frame.with_columns(pl.col("query").cast(pl.String).alias("query_id"), held.alias("held_out"))
 
 
-def write_workspace(folder: Path, frame: pl.DataFrame) -> None:
+def write_workspace(folder: Path, frame: pl.DataFrame, topics: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     frame.select("query_id", "text").write_csv(folder / "queries.csv")
     shutil.copy(MAP / "journey_map.yaml", folder / "journey_map.yaml")
     source = {"name": "banking", "kind": "ticket", "path": "queries.csv", "columns": {"id": "query_id", "text": "text"},
               "channel": "in_app_chat"}
-    (folder / "voc.yaml").write_text(yaml.safe_dump({"sources": [source]}, sort_keys=False))
+    (folder / "voc.yaml").write_text(yaml.safe_dump({"sources": [source], "topics": topics}, sort_keys=False))
 
 
 def units_of(folder: Path) -> pl.DataFrame:
@@ -88,20 +89,23 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    parser.add_argument("--context-max-chars", type=int, default=1000, help="topics.context_max_chars (0: the default)")
     args = parser.parse_args()
+    topics = {"context_max_chars": args.context_max_chars}
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     frame = queries(args.data)
     with tempfile.TemporaryDirectory(prefix="voc-bench-") as scratch:
         folder = (args.keep or Path(scratch)) / "banking"
-        write_workspace(folder, frame.filter(~pl.col("held_out")))
+        write_workspace(folder, frame.filter(~pl.col("held_out")), topics)
         runs = {"first": timed_run(folder)}
         first = units_of(folder)
         runs["again_full"] = timed_run(folder, "--full")
         again = units_of(folder)
-        write_workspace(folder, frame)
+        write_workspace(folder, frame, topics)
         runs["plus_5_percent"] = timed_run(folder)
         result = {
-            "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": runs,
+            "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"),
+            "settings": {"topics": topics}, "runs": runs,
             "stability": {"same_data_fresh_fit": same_topic(first, again),
                           "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
                                                          **same_topic(first, units_of(folder))}},

@@ -361,7 +361,8 @@ def _standing_topics(night: Night, units: pl.DataFrame, vectors: np.ndarray, mod
     is_new = (~units["unit_id"].is_in(last_units["unit_id"].implode())).to_numpy()
     around = np.flatnonzero(units["feedback_id"].is_in(units.filter(is_new)["feedback_id"].implode()).to_numpy())
     near = units[around]  # the units of the items that have new units: their item context
-    context = item_context(vectors[around], _item_index(near), near["text"].to_list(), models.encode, config.context_max_chars)
+    context = item_context(vectors[around], _item_index(near), _message_index(near), near["text"].to_list(), models.encode,
+                           config.context_max_chars)
     new_vectors = topic_vectors(vectors[around], context, config.context_weight)[is_new[around]]
     last_rows = _read_last(night, TOPICS).drop(SCORED_COLUMNS)
     registry = _read_last(night, TOPIC_REGISTRY)
@@ -418,7 +419,7 @@ def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, e
     month, BERTopic; units outside the window or the sample join the fitted topics."""
     config = workspace.config.topics
     texts = units["text"].to_list()
-    context = item_context(vectors, _item_index(units), texts, encode, config.context_max_chars)
+    context = item_context(vectors, _item_index(units), _message_index(units), texts, encode, config.context_max_chars)
     clustered = topic_vectors(vectors, context, config.context_weight)
     window = _in_window(units, config.window_days)
     pool = np.flatnonzero(window)
@@ -446,6 +447,10 @@ def _in_window(units: pl.DataFrame, days: int | None) -> np.ndarray:
 
 def _item_index(units: pl.DataFrame) -> np.ndarray:
     return units["feedback_id"].rank("dense").cast(pl.Int64).to_numpy() - 1
+
+
+def _message_index(units: pl.DataFrame) -> np.ndarray:
+    return units.select(pl.struct("feedback_id", "message_index").rank("dense")).to_series().cast(pl.Int64).to_numpy() - 1
 
 
 def _lemmas(units: pl.DataFrame) -> Lemmatized:

@@ -19,31 +19,33 @@ def test_topic_vectors_are_unit_normalised_and_a_zero_vector_stays_zero():
 
 def test_a_follow_up_is_pulled_towards_its_item_by_the_context_weight():
     vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)  # the problem, then "What should I do?"
-    context = item_context(vectors, np.array([5, 5]), ["My card is lost.", "What should I do?"], _never, max_chars=0)
+    context = item_context(vectors, np.array([5, 5]), np.array([0, 0]), ["My card is lost.", "What should I do?"], _never,
+                           max_chars=0)
     out = topic_vectors(vectors, context, context_weight=2.0)
     np.testing.assert_allclose(out[1], np.array([2, 1]) / np.sqrt(5), rtol=1e-6)
     np.testing.assert_allclose(out[0], np.array([1, 2]) / np.sqrt(5), rtol=1e-6)
 
 
-def test_a_short_item_of_several_units_is_encoded_whole_once_and_in_order():
-    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]], dtype=np.float32)
-    items = np.array([7, 3, 7, 9])  # item 7 has units 0 and 2; 3 and 9 are alone
-    texts = ["My card is lost.", "Thanks!", "What should I do?", "Fine."]
+def test_a_short_message_of_several_units_is_encoded_whole_once_and_in_order():
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]], dtype=np.float32)
+    items = np.array([7, 3, 7, 9, 7])
+    messages = np.array([0, 1, 0, 2, 3])  # item 7: units 0 and 2 are one message, unit 4 a reply of its own
+    texts = ["My card is lost.", "Thanks!", "What should I do?", "Fine.", "Any news?"]
     seen: list[list[str]] = []
 
     def encode(batch: list[str]) -> np.ndarray:
         seen.append(batch)
         return np.array([[0.6, 0.8, 0]], dtype=np.float32)
 
-    context = item_context(vectors, items, texts, encode, max_chars=100)
+    context = item_context(vectors, items, messages, texts, encode, max_chars=100)
     assert seen == [["My card is lost. What should I do?"]]
-    np.testing.assert_allclose(context, [[0.6, 0.8, 0], [0, 0, 0], [0.6, 0.8, 0], [0, 0, 0]], rtol=1e-6)
+    np.testing.assert_allclose(context, [[0.6, 0.8, 0], [0, 0, 0], [0.6, 0.8, 0], [0, 0, 0], [0.5, 0, 0.5]], rtol=1e-6)
 
 
-def test_a_long_item_gets_the_mean_of_its_other_units_instead():
+def test_a_long_message_gets_the_mean_of_its_items_other_units_instead():
     vectors = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32)
     texts = ["a long opening about the problem", "more detail about it", "and a closing remark"]
-    context = item_context(vectors, np.array([0, 0, 0]), texts, _never, max_chars=20)
+    context = item_context(vectors, np.array([0, 0, 0]), np.array([0, 0, 0]), texts, _never, max_chars=20)
     np.testing.assert_allclose(context, [[0.5, 1], [1, 0.5], [0.5, 0.5]], rtol=1e-6)
 
 
