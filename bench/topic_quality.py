@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
-    parser.add_argument("--context-max-chars", type=int, default=1000, help="topics.context_max_chars (0: the default)")
+    parser.add_argument("--context-max-chars", type=int, default=1000, help="topics.context_max_chars (1000 is voc's default; 0 turns whole-item context off)")
     args = parser.parse_args()
     topics = {"context_max_chars": args.context_max_chars}
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -259,9 +259,9 @@ class TopicsConfig(Strict):
         "a follow-up like 'what should I do?' joins its item's topic.",
     )
     context_max_chars: int = Field(
-        0, ge=0, description="A message of several units whose text is at most this long is encoded whole as its units' "
-        "context (1000 suits short messages: queries, survey answers); other units get the mean of their item's other "
-        "units. 0 = always the mean.",
+        1000, ge=0, description="An item that is one message of several units (a query, a survey answer), at most this "
+        "long, is encoded whole as its units' context; the units of threads and of longer messages get the mean of their "
+        "item's other units. 0 = always the mean.",
     )
     window_days: int | None = Field(90, ge=1, description="Fit on the units of the last this many days (counted back from "
                                     "the newest unit); older units join the fitted topics. null = all units.")

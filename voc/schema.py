@@ -454,7 +454,8 @@ ALERTS = Table(
         "period_end": Column(UTC, "End of the latest period (exclusive).", nullable=False),
         "observed": Column(pl.Float64, "Units (volume) or mean sentiment in the latest period.", nullable=False),
         "baseline": Column(pl.Float64, "Mean of the metric over the baseline periods.", nullable=False),
-        "change": Column(pl.Float64, "observed - baseline (sentiment) or observed / baseline - 1 (volume).", nullable=False),
+        "change": Column(pl.Float64, "observed - baseline (sentiment) or observed / baseline - 1 (volume); null for a "
+                         "volume spike of a new topic (no unit in the baseline periods)."),
         "z": Column(pl.Float64, "Standardised size of the change against the baseline's spread.", nullable=False),
         "p_value": Column(pl.Float64, "One-sided p-value of a change this large under the baseline."),
         "note": Column(pl.String, "Lineage context from the last refit, e.g. 'topic 12 merged into it at the last refit'."),

@@ -66,8 +66,8 @@ def _alert_text(alert: dict[str, Any]) -> str:
     stage = f", stage {_escape(alert['stage_id'])}" if alert["stage_id"] is not None else ""
     head = f"*{_escape(alert['label'])}* (topic {alert['topic_id']}{stage})"
     if alert["metric"] == "volume":
-        body = (f"Volume: {alert['observed']:.0f} units vs {alert['baseline']:.1f} per period "
-                f"({alert['change']:+.0%}), z = {alert['z']:.1f}")
+        change = "a new topic" if alert["change"] is None else f"{alert['change']:+.0%}"
+        body = f"Volume: {alert['observed']:.0f} units vs {alert['baseline']:.1f} per period ({change}), z = {alert['z']:.1f}"
     else:
         body = (f"Sentiment: {alert['observed']:+.2f} vs {alert['baseline']:+.2f} "
                 f"({alert['change']:+.2f}), z = {alert['z']:.1f}")

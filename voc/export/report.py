@@ -284,6 +284,8 @@ def _observed(alert: dict[str, Any]) -> str:
 
 
 def _change(alert: dict[str, Any]) -> str:
+    if alert["change"] is None:
+        return "new"
     return f"{_signed(100 * alert['change'], 0)}%" if alert["metric"] == "volume" else _signed(alert["change"], 2)
 
 

@@ -86,7 +86,8 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
 
     Volume: latest >= spike_min_volume and (latest - mean) / max(std, sqrt(mean), 1) >= spike_z over the baseline
     periods' unit counts (the sqrt floor is the Poisson spread of a count); p_value is the Poisson tail
-    P(X >= latest) with the baseline mean as rate. Sentiment: latest >= spike_min_volume units, at least two
+    P(X >= latest) with the baseline mean as rate. A topic with no unit in baseline periods that have units of
+    other topics is new: its z is its latest count and its change is null (a new outage is the loudest spike). Sentiment: latest >= spike_min_volume units, at least two
     baseline periods with units, and (baseline - latest mean) / max(std, SENTIMENT_SPREAD_FLOOR) >= spike_z over
     the baseline periods' mean sentiment; no p_value (a handful of period means gives no calibrated one).
     z is measured in the alarming direction (a rise in volume, a drop in sentiment), so it is positive.
@@ -97,12 +98,12 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
         return ALERTS.empty()
     end, edges = periods(units, config)
     stats = _stats(series).filter(pl.col("latest") >= config.spike_min_volume)
-    volume = (stats.filter(pl.col("base_mean") > 0)
+    volume = (stats.filter(pl.col("base_mean").is_not_null())
               .with_columns(z=(pl.col("latest") - pl.col("base_mean"))
                             / pl.max_horizontal(pl.col("base_std").fill_null(0), pl.col("base_mean").sqrt(), 1))
               .filter(pl.col("z") >= config.spike_z)
               .select("topic_id", "z", metric=pl.lit("volume"), observed="latest", baseline="base_mean",
-                      change=pl.col("latest") / pl.col("base_mean") - 1))
+                      change=pl.when(pl.col("base_mean") > 0).then(pl.col("latest") / pl.col("base_mean") - 1)))
     from scipy.stats import poisson  # noqa: PLC0415  (1 s to import; only the insights step needs it)
 
     volume = volume.with_columns(p_value=pl.Series(

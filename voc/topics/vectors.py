@@ -16,22 +16,23 @@ def item_context(vectors: np.ndarray, items: np.ndarray, messages: np.ndarray, t
                  encode: Callable[[list[str]], np.ndarray], max_chars: int) -> np.ndarray:
     """Per unit, the vector of what the rest of its item says; zeros for a unit alone in its item.
 
-    A message of several units (sentences written together) whose text is at most `max_chars` long is encoded
-    whole, once: the encoder reads the follow-up "What should I do?" together with the problem it follows, which
-    the mean of separately encoded sentences does not (on BANKING77 queries split into sentences, topic/intent NMI
-    0.764 with the mean, 0.806 encoded whole). Other units get the mean of their item's other units: a unit that is
-    a message of its own in a thread, and the units of a longer message (a call turn, a long e-mail), which the
-    encoder would cut at its length limit. `items` and `messages` are group indices per unit (a message is within
-    one item). The vectors come through the workspace's vector cache like any other text."""
+    An item that is a single message of several units (a query or a survey answer split into sentences) whose text
+    is at most `max_chars` long is encoded whole, once: the encoder reads the follow-up "What should I do?" together
+    with the problem it follows, which the mean of separately encoded sentences does not (on BANKING77 queries,
+    topic/intent NMI 0.764 with the mean, 0.806 encoded whole). The units of a thread (a ticket, a chat, a call),
+    where a message answers the messages around it, and of a longer message, which the encoder would cut at its
+    length limit, get the mean of their item's other units. `items` and `messages` are group indices per unit (a
+    message is within one item). The vectors come through the workspace's vector cache like any other text."""
     context = others_mean(vectors, items)
     if len(vectors) == 0:
         return context
     order = np.argsort(messages, kind="stable")
     starts = np.flatnonzero(np.r_[True, messages[order][1:] != messages[order][:-1]])
+    item_size = np.bincount(items)
     whole: list[str] = []
     rows: list[np.ndarray] = []
     for members in np.split(order, starts[1:]):
-        if len(members) < 2:
+        if len(members) < 2 or len(members) < item_size[items[members[0]]]:
             continue
         joined = " ".join(texts[i] for i in members)
         if len(joined) <= max_chars:

@@ -132,9 +132,17 @@ def test_sentiment_needs_two_baseline_periods_with_units():
     assert spikes(once, TOPICS, NO_LINEAGE, RUN, CONFIG).is_empty()
 
 
-def test_a_topic_born_this_run_without_baseline_is_new_not_a_spike():
+def test_a_new_topic_with_no_unit_in_the_dated_baseline_is_the_loudest_spike_with_no_change():
     born = lineage([(RUN, 2, "born", None)])
-    assert spikes(units({2: [30, 0, 0, 0, 0]}), TOPICS, born, RUN, CONFIG).is_empty()
+    alerts = spikes(units({1: [6, 5, 6, 5, 6], 2: [30, 0, 0, 0, 0]}), TOPICS, born, RUN, CONFIG)
+    [alert] = alerts.to_dicts()
+    assert (alert["topic_id"], alert["metric"], alert["observed"], alert["baseline"]) == (2, "volume", 30, 0)
+    assert alert["z"] == 30 and alert["change"] is None and alert["p_value"] == 0
+    assert alert["note"] == "born at the last refit"
+
+
+def test_a_topic_is_not_new_when_the_baseline_periods_hold_no_data_at_all():
+    assert spikes(units({2: [30, 0, 0, 0, 0]}, covered=1), TOPICS, NO_LINEAGE, RUN, CONFIG).is_empty()
 
 
 def test_notes_tell_this_runs_lineage_and_alerts_sort_by_z():

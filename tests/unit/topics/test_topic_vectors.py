@@ -26,11 +26,11 @@ def test_a_follow_up_is_pulled_towards_its_item_by_the_context_weight():
     np.testing.assert_allclose(out[0], np.array([1, 2]) / np.sqrt(5), rtol=1e-6)
 
 
-def test_a_short_message_of_several_units_is_encoded_whole_once_and_in_order():
-    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]], dtype=np.float32)
-    items = np.array([7, 3, 7, 9, 7])
-    messages = np.array([0, 1, 0, 2, 3])  # item 7: units 0 and 2 are one message, unit 4 a reply of its own
-    texts = ["My card is lost.", "Thanks!", "What should I do?", "Fine.", "Any news?"]
+def test_a_short_one_message_item_is_encoded_whole_once_and_a_thread_keeps_the_mean():
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1]], dtype=np.float32)
+    items = np.array([7, 3, 7, 9, 9, 9])
+    messages = np.array([0, 1, 0, 2, 2, 3])  # item 7 is one message of two units; item 9 a thread of two messages
+    texts = ["My card is lost.", "Thanks!", "What should I do?", "It was declined.", "Why?", "Any news?"]
     seen: list[list[str]] = []
 
     def encode(batch: list[str]) -> np.ndarray:
@@ -39,7 +39,8 @@ def test_a_short_message_of_several_units_is_encoded_whole_once_and_in_order():
 
     context = item_context(vectors, items, messages, texts, encode, max_chars=100)
     assert seen == [["My card is lost. What should I do?"]]
-    np.testing.assert_allclose(context, [[0.6, 0.8, 0], [0, 0, 0], [0.6, 0.8, 0], [0, 0, 0], [0.5, 0, 0.5]], rtol=1e-6)
+    np.testing.assert_allclose(context[[0, 2, 1]], [[0.6, 0.8, 0], [0.6, 0.8, 0], [0, 0, 0]], rtol=1e-6)
+    np.testing.assert_allclose(context[3:], [[0.5, 0.5, 1], [1, 0.5, 0.5], [0.5, 1, 0.5]], rtol=1e-6)
 
 
 def test_a_long_message_gets_the_mean_of_its_items_other_units_instead():
