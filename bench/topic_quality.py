@@ -72,7 +72,8 @@ def quality(units: pl.DataFrame, frame: pl.DataFrame) -> dict:
     per_query = rows.group_by("native_id").agg(pl.col("topic_id").mode().first(), pl.col("category").first())
     assigned = stage != "unassigned"
     return {
-        "units": rows.height, "queries": per_query.height, "topics": int(rows["topic_id"].filter(rows["topic_id"] >= 0).n_unique()),
+        "units": rows.height, "queries": per_query.height,
+        "topics": int(rows["topic_id"].filter(rows["topic_id"] >= 0).n_unique()),
         "outlier_share": round(float((topic < 0).mean()), 4),
         "nmi_per_unit": round(normalized_mutual_info_score(intent, topic), 4),
         "ari_per_unit": round(adjusted_rand_score(intent, topic), 4),
@@ -89,7 +90,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
-    parser.add_argument("--context-max-chars", type=int, default=1000, help="topics.context_max_chars (1000 is voc's default; 0 turns whole-item context off)")
+    parser.add_argument("--context-max-chars", type=int, default=1000,
+                        help="topics.context_max_chars (1000 is voc's default; 0 turns whole-item context off)")
     args = parser.parse_args()
     topics = {"context_max_chars": args.context_max_chars}
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -11,7 +11,6 @@ import json
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from pathlib import Path
 
 from voc.config import SourceConfig
 from voc.sources.files import RawFile, decode

@@ -9,7 +9,7 @@ from __future__ import annotations
 from voc.config import SourceConfig
 from voc.sources.items import RawItem, RawMessage
 from voc.sources.markup import to_plain_text
-from voc.sources.records import Record, Table, as_text, clip, value_of
+from voc.sources.records import Record, Table, clip, value_of
 
 __all__ = ["ticket_items"]
 

@@ -39,12 +39,15 @@ def refit_reason(config: TopicsConfig, fit: dict | None, new_units: int, now: da
         return "no earlier fit with the same settings and encoder"
     added = fit["new_since"] + new_units
     if added >= refit.new_units * fit["units"] and added > 0:
-        return f"{added} units added since the last fit, {added / max(fit['units'], 1):.1%} of the {fit['units']} fitted (refit at {refit.new_units:.0%})"
+        share = added / max(fit["units"], 1)
+        return (f"{added} units added since the last fit, {share:.1%} of the {fit['units']} fitted "
+                f"(refit at {refit.new_units:.0%})")
     age = (now - datetime.fromisoformat(fit["at"])).total_seconds() / 86400
     if refit.days is not None and age >= refit.days:
         return f"the last fit is {age:.1f} days old (refit every {refit.days})"
     if new_outlier_share is not None and new_units >= config.min_topic_size and new_outlier_share > refit.new_outliers:
-        return f"{new_outlier_share:.0%} of tonight's {new_units} new units are close to no topic (refit above {refit.new_outliers:.0%})"
+        return (f"{new_outlier_share:.0%} of tonight's {new_units} new units are close to no topic "
+                f"(refit above {refit.new_outliers:.0%})")
     return None
 
 
