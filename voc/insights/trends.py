@@ -87,9 +87,9 @@ def spikes(units: pl.DataFrame, topics: pl.DataFrame, lineage: pl.DataFrame, run
     Volume: latest >= spike_min_volume and (latest - mean) / max(std, sqrt(mean), 1) >= spike_z over the baseline
     periods' unit counts (the sqrt floor is the Poisson spread of a count); p_value is the Poisson tail
     P(X >= latest) with the baseline mean as rate. A topic with no unit in baseline periods that have units of
-    other topics is new: its z is its latest count and its change is null (a new outage is the loudest spike). Sentiment: latest >= spike_min_volume units, at least two
-    baseline periods with units, and (baseline - latest mean) / max(std, SENTIMENT_SPREAD_FLOOR) >= spike_z over
-    the baseline periods' mean sentiment; no p_value (a handful of period means gives no calibrated one).
+    other topics is new: its z is its latest count and its change is null (a new outage is the loudest spike).
+    Sentiment: latest >= spike_min_volume units, at least two baseline periods with units, and
+    (baseline - latest mean) / max(std, SENTIMENT_SPREAD_FLOOR) >= spike_z over the baseline periods' mean sentiment; no p_value (a handful of period means gives no calibrated one).
     z is measured in the alarming direction (a rise in volume, a drop in sentiment), so it is positive.
     `topics` gives label and stage_id; `lineage` (TOPIC_LINEAGE) the notes, from the events of run `run_id` (the last
     refit). By z desc, topic_id."""
