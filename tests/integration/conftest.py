@@ -50,6 +50,14 @@ def run_tables(run: Path) -> dict[str, pl.DataFrame]:
     return {p.stem: pl.read_parquet(p).drop(RUN_COLUMNS, strict=False) for p in sorted(run.glob("*.parquet"))}
 
 
+def assert_same_tables(run: Path, expected: Path) -> None:
+    """The two published runs hold the same tables with the same rows."""
+    got, want = run_tables(run), run_tables(expected)
+    assert set(got) == set(want)
+    for name, table in want.items():
+        assert got[name].equals(table), name
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory) -> dict:
     """One uninterrupted local `voc run` of the tiny workspace (several batches of each kind), timed."""

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import TINY_BATCHES, make_tiny_workspace, run_tables, voc
+from conftest import TINY_BATCHES, assert_same_tables, make_tiny_workspace, voc
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,4 @@ def test_a_run_on_a_dask_cluster_publishes_the_same_tables_as_a_local_run(tiny_r
         runs = dict(history.execute("SELECT substr(name, 1, length(name) - 4), count(*) FROM task_run "
                                     "WHERE state_type = 'COMPLETED' GROUP BY 1").fetchall())
     assert runs["prepare-batch"] == manifest["text"]["batches"] and runs["score-block"] >= 4, runs
-    expected, got = run_tables(tiny_run["run"]), run_tables(run)
-    assert set(got) == set(expected)
-    for name, table in expected.items():
-        assert got[name].equals(table), name
+    assert_same_tables(run, tiny_run["run"])
