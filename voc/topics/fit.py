@@ -67,10 +67,10 @@ def fit_topics(
         raise ValueError(f"{len(texts)} texts but {len(languages)} languages: expected one language per unit")
     started = time.perf_counter()
     n = len(texts)
-    too_few = len(sample) < max(2 * config.min_topic_size, config.umap.n_neighbors + 2)
-    if too_few:
-        log.warning("%d units are too few to fit topics (need %d); every unit is an outlier",
-                    len(sample), max(2 * config.min_topic_size, config.umap.n_neighbors + 2))
+    distinct = len(np.unique(topic_vectors[sample], axis=0)) if len(sample) else 0
+    if distinct < max(2 * config.min_topic_size, config.umap.n_neighbors + 2):
+        log.warning("%d units (%d distinct) are too few to fit topics (need %d distinct); every unit is an outlier",
+                    len(sample), distinct, max(2 * config.min_topic_size, config.umap.n_neighbors + 2))
         return _no_topics(n, vectors.shape[1] if vectors.ndim == 2 else 0, len(sample))
     model = _bertopic(config, embed)
     sample_docs = [documents[i] for i in sample]

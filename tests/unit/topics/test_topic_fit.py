@@ -146,6 +146,13 @@ def test_too_few_units_give_no_topics_and_say_so():
     assert "too few" in few.report["note"]
 
 
+def test_many_copies_of_few_vectors_are_too_few_distinct_units():
+    copies = np.arange(120) % 4  # 120 units, 4 distinct answers ("ok", "thanks", ...)
+    texts = [f"answer{c}" for c in copies]
+    few = fit(texts, VECTORS[copies], np.arange(120), texts)
+    assert few.count == 0 and (few.assignments == -1).all() and "too few" in few.report["note"]
+
+
 def test_a_topic_in_one_language_has_one_keyword_entry_equal_to_its_keywords(fitted):
     for t in range(fitted.count):
         size = int((fitted.assignments == t).sum())
