@@ -15,7 +15,8 @@ def test_a_run_on_a_dask_cluster_publishes_the_same_tables_as_a_local_run(tiny_r
     workspace = make_tiny_workspace(tmp_path / "ws", executor={"kind": "dask", "workers": 2, **TINY_BATCHES})
     ran = voc("-q", "run", cwd=workspace)
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "distributed" not in ran.stderr  # the cluster's INFO logs stay quiet under -q
+    chatter = [line for line in ran.stderr.splitlines() if "distributed" in line and not line.startswith("WARNING")]
+    assert not chatter  # the cluster's INFO logs stay quiet under -q (a busy machine may warn of a slow worker shutdown)
     run = workspace / "out" / "latest"
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["text"]["batches"] >= 3 and manifest["scoring"]["encoded"] > 3 * TINY_BATCHES["batch_texts"]

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -20,13 +21,19 @@ from voc.store import Store
 pytestmark = pytest.mark.slow
 
 
-def _kill_after(workspace: Path, seconds: float) -> bool:
-    """Start `voc run` and SIGKILL its whole process group after `seconds` (as a scheduler or `systemctl kill` does:
-    Prefect's temporary API server goes with it). False when the run ended before that."""
+def _kill_at(workspace: Path, after: str | None, seconds: float) -> bool:
+    """Start `voc run` and SIGKILL its whole process group (as a scheduler or `systemctl kill` does: Prefect's
+    temporary API server goes with it) `seconds` after step `after` has saved its output (after the start when
+    None). False when the run ended before that."""
     process = subprocess.Popen([sys.executable, "-m", "voc.cli", "-q", "run"], cwd=workspace,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    started = time.monotonic()
+    while after is not None and not list((workspace / "out").glob(f".staging-*/.work/{after}")):
+        if process.poll() is not None:
+            return False
+        time.sleep(0.02)
     try:
-        process.wait(timeout=seconds)
+        process.wait(timeout=max(seconds - (time.monotonic() - started) if after is None else seconds, 0.01))
         return False
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
@@ -48,11 +55,12 @@ def test_runs_killed_at_random_points_leave_nothing_half_done_and_the_next_run_p
         tiny_run, tmp_path):
     workspace = make_tiny_workspace(tmp_path / "ws", executor=TINY_BATCHES)
     rng = random.Random(20261124)
-    points = sorted(rng.uniform(3.0, 0.9 * tiny_run["seconds"]) for _ in range(3))
+    # while starting or preparing; while scoring; in the steps after the topics, up to publishing
+    points = [(None, rng.uniform(3.0, 6.0)), ("prepare", rng.uniform(0.0, 2.0)), ("topics", rng.uniform(0.0, 0.5))]
     killed = 0
-    for seconds in points:
-        if not _kill_after(workspace, seconds):
-            break  # the caches filled by earlier attempts made this one finish in time
+    for after, seconds in points:
+        if not _kill_at(workspace, after, seconds):
+            continue  # the caches filled by earlier attempts made this one finish in time
         killed += 1
         assert _cache_warnings(workspace) == [], seconds  # every cache shard on disk is whole
         if (workspace / "out" / "latest").exists():  # killed while shutting down after it published
