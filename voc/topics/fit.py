@@ -4,9 +4,9 @@ The sub-models are built from `topics` in voc.yaml and injected through BERTopic
 documents BERTopic counts are spaCy lemma strings (stop words out), so keywords are lemmas; the encoder
 behind KeyBERT-style keyword ranking is the one that made the vectors (through the vector cache).
 
-Steps: fit on a bounded sample → merge clusters whose centroids are near-duplicates → assign every unit
-(sample outliers and units outside the sample) to its nearest topic when close enough → number topics by
-size → keywords, label and quotes per topic.
+Steps: fit on a bounded sample (UMAP on its distinct vectors with exact neighbours, voc.topics.layout) → merge
+clusters whose centroids are near-duplicates → assign every unit (sample outliers and units outside the sample) to
+its nearest topic when close enough → number topics by size → keywords, label and quotes per topic.
 
 A topic whose units are in several languages (see voc.topics.languages) gets keywords per language, ranked once
 more over (topic, language) classes; its `keywords` and its label are its dominant language's, and its quotes
@@ -32,6 +32,7 @@ import numpy as np
 from voc.config import TopicsConfig
 from voc.topics.labels import distinct_keywords, quotes_for, topic_label
 from voc.topics.languages import LanguageKeywords, LanguageShare, keyword_languages, language_classes, language_shares
+from voc.topics.layout import DistinctUMAP
 
 __all__ = ["Embed", "TopicFit", "fit_topics"]
 
@@ -111,17 +112,11 @@ def _label(keywords: list[str], main: list[int], documents: list[str], texts: li
 
 
 def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202
-    """BERTopic with the configured sub-models. UMAP lays out each distinct vector once (`unique=True`) and gives
-    copies their original's place: identical vectors (the same short answer in several one-line items) form a clique
-    of the neighbour graph apart from the rest, whose spectral layout is degenerate; ARPACK then restarts from its own
-    random state, which moves from call to call, so the same vectors got different topics in different processes
-    (measured on the sample: 106 or 110 topics, ARI 0.94). With it, every process gives the same layout."""
     _numba_cache()
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
-    from umap import UMAP
 
     class CachedEncoder(BaseEmbedder):
         def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:  # noqa: ARG002
@@ -129,9 +124,8 @@ def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202
 
     return BERTopic(
         embedding_model=CachedEncoder(),
-        umap_model=UMAP(n_neighbors=config.umap.n_neighbors, n_components=config.umap.n_components,
-                        min_dist=config.umap.min_dist, metric=config.umap.metric, random_state=config.seed,
-                        unique=True),  # see _bertopic's docstring
+        umap_model=DistinctUMAP(n_neighbors=config.umap.n_neighbors, n_components=config.umap.n_components,
+                                min_dist=config.umap.min_dist, metric=config.umap.metric, random_state=config.seed),
         hdbscan_model=_clusterer(config),
         vectorizer_model=CountVectorizer(ngram_range=(1, 2), token_pattern=r"\S+"),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),

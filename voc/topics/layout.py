@@ -1,0 +1,76 @@
+"""The reduced vectors topics are clustered on: UMAP on the distinct vectors, with exact nearest neighbours.
+
+Copies: identical vectors (the same short answer in several one-line items) would form a clique of the neighbour
+graph apart from the rest, whose spectral layout is degenerate; ARPACK then restarts from its own random state,
+which moves from call to call, so the same vectors got different topics in different processes (measured on the
+sample: 106 or 110 topics, ARI 0.94). Each distinct vector is laid out once and its copies take its place.
+
+Neighbours: UMAP's own search (NN-descent, pynndescent) compiles numba kernels that cannot be cached, in every
+process: on 12k BANKING77 units on 2 cores its UMAP took 38 s with numba's cache warm (48 s cold). Blocks of one
+matrix product and a top-k give the exact neighbours instead: UMAP then takes 14 s (1.7 s of it the neighbours;
+about 12 s of neighbours for a 50k-unit fit sample), with the same topics (NMI with the intents 0.836 against 0.835).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = ["DistinctUMAP", "nearest_neighbours"]
+
+_BLOCK = 512  # rows per product: 512 × n float32 scores at a time (100 MB at 50k units)
+
+
+def nearest_neighbours(rows: np.ndarray, k: int, metric: Literal["cosine", "euclidean"]) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, distances), each (n, k): every row's k nearest rows by `metric`, nearest first, itself first of all
+    at distance 0. `rows` are unit-normalised (or zero), so cosine similarity is their dot product."""
+    import torch
+
+    n = len(rows)
+    if not 1 <= k <= n:
+        raise ValueError(f"{k} neighbours asked of {n} rows: need 1 <= k <= rows")
+    matrix = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
+    indices = np.empty((n, k), dtype=np.int64)
+    similarity = np.empty((n, k), dtype=np.float32)
+    with torch.inference_mode():
+        for start in range(0, n, _BLOCK):
+            scores = matrix[start : start + _BLOCK] @ matrix.T
+            own = torch.arange(len(scores))
+            scores[own, start + own] = torch.inf  # each row is its own nearest neighbour
+            top = torch.topk(scores, k, dim=1, sorted=True)
+            indices[start : start + _BLOCK] = top.indices.numpy()
+            similarity[start : start + _BLOCK] = top.values.numpy()
+    similarity[:, 0] = 1.0
+    cosine = np.clip(1.0 - similarity, 0.0, 2.0)
+    distances = cosine if metric == "cosine" else np.sqrt(2.0 * cosine)
+    return indices, distances.astype(np.float32)
+
+
+class DistinctUMAP:
+    """A UMAP for BERTopic's `umap_model`: `fit_transform` lays out the distinct rows with their exact neighbours
+    and gives every copy its original's place. `umap_args` are UMAP's (n_neighbors, metric, random_state, ...)."""
+
+    def __init__(self, **umap_args: Any):
+        self.umap_args = umap_args
+        self.embedding_: np.ndarray | None = None
+
+    def fit(self, rows: np.ndarray, y: Any = None) -> DistinctUMAP:  # noqa: ARG002
+        from umap import UMAP
+
+        distinct, copies = np.unique(rows, axis=0, return_inverse=True)
+        k = min(self.umap_args.get("n_neighbors", 15), len(distinct))
+        neighbours = nearest_neighbours(distinct, k, self.umap_args.get("metric", "euclidean"))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)  # no transform
+            warnings.filterwarnings("ignore", message=r"n_jobs value", category=UserWarning)  # seeded: one thread
+            layout = UMAP(**{**self.umap_args, "n_neighbors": k}, precomputed_knn=neighbours).fit(distinct)
+        self.embedding_ = layout.embedding_[copies.reshape(-1)]
+        return self
+
+    def fit_transform(self, rows: np.ndarray, y: Any = None) -> np.ndarray:
+        return self.fit(rows, y).embedding_
+
+    def transform(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("topics join a fit by their centroids (voc.topics.fit), never through the layout")
