@@ -296,6 +296,8 @@ class JourneyConfig(Strict):
     motivation_cues: float = Field(0.15, ge=0.0, le=1.0, description="... or motivation cues in this share of units with "
                                    "non-negative sentiment.")
     min_volume: int = Field(5, ge=1, description="A (stage, topic) with fewer units is not typed.")
+    small_talk: float = Field(0.5, gt=0.0, le=1.0, description="A group in which at least this share of the units is small "
+                              "talk (greetings, thanks, sign-offs, names) is not typed.")
 
 
 @lru_cache(maxsize=1)

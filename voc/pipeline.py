@@ -58,6 +58,7 @@ from voc.store import file_digest
 from voc.text.cues import motivation_cues
 from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
 from voc.text.prepare import Prepared, distinct_texts, prepare as prepare_items, redact_column
+from voc.text.small_talk import small_talk
 from voc.topics.fit import Embed, TopicFit, fit_topics
 from voc.topics.registry import MatchSettings, NightTopics, match_topics
 from voc.topics.standing import fit_record, join_standing, refit_reason, standing_rows
@@ -476,7 +477,8 @@ def journey(night: Night, scored: Path, fitted: Path) -> Path:
         stage_ids, confidence, report = assign_stages(evidence, _models(night).encode(texts), owner, journey_map, config)
         units = units.with_columns(stage_id=pl.Series(stage_ids, dtype=pl.String), stage_confidence=pl.Series(confidence))
         cues = motivation_cues(units["text"].to_list(), units["language"].to_list())
-        cued = units.with_columns(motivation_cue=pl.Series(cues, dtype=pl.Boolean))
+        cued = units.with_columns(motivation_cue=pl.Series(cues, dtype=pl.Boolean),
+                                  small_talk=pl.Series(small_talk(units["text"].to_list(), units["language"].to_list())))
         per_topic = (group_scores(cued.filter(pl.col("topic_id") >= 0), ["topic_id"])
                      .with_columns(kind=insight_kind(config))
                      .join(_main_stage(cued), on="topic_id", how="left")
@@ -510,7 +512,8 @@ def insights(night: Night, placed: Path, fitted: Path) -> Path:
         alerts = spikes(units, table, _load(fitted, "lineage"), fit_run, config)
         paths = customer_paths(units, journey_map)
         moves = transitions(paths, journey_map)
-        enriched = with_territory(enriched_map(journey_map, units.drop("motivation_cue"), found, night.run_id), found,
+        said = units.drop("motivation_cue", "small_talk")
+        enriched = with_territory(enriched_map(journey_map, said, found, night.run_id), found,
                                   flow_summary(paths, moves, journey_map), candidate_stages(units, table, config.candidate_min_units),
                                   stage_fragmentation(units, fragmented, config.fragmentation_days), alerts)
         out = _save(night, "insights", stage_insights=found, fragmentation=fragmented, customer_paths=paths, transitions=moves,
@@ -532,7 +535,7 @@ def export(night: Night, prepared: Path, scored: Path, fitted: Path, placed: Pat
     workspace = night.workspace
     tables: list[tuple[Table, pl.DataFrame]] = [
         (FEEDBACK, _load(scored, "feedback")),
-        (UNITS, _load(placed, "units").drop("motivation_cue")),
+        (UNITS, _load(placed, "units").drop("motivation_cue", "small_talk")),
         (QUARANTINE, _load(prepared, "quarantine")),
         (TOPICS, _load(placed, "topics")),
         (STAGE_INSIGHTS, _load(found, "stage_insights")),

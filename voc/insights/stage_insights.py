@@ -33,7 +33,7 @@ def stage_insights(units: pl.DataFrame, topics: pl.DataFrame, journey_map: Journ
                    quotes: int = 3) -> pl.DataFrame:
     """STAGE_INSIGHTS rows, in map order, pain points before motivations, largest first.
 
-    `units` carries stage_id, topic_id, sentiment, frustration, motivation_cue, text and unit_id; `topics`
+    `units` carries stage_id, topic_id, sentiment, frustration, motivation_cue, small_talk, text and unit_id; `topics`
     topic_id, label and quotes. Quotes are the topic's representative quotes said in this stage, then the
     stage's most typical units of the topic (most negative for a pain point, most positive for a motivation)."""
     typed = stage_topic_scores(units, config).filter(pl.col("kind") != "neutral")

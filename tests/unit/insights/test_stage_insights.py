@@ -41,7 +41,7 @@ UNITS = pl.DataFrame([
     ("u15", UNASSIGNED, 1, -0.9, 0.9, False, "Checkout failed twice again"),
     ("u16", UNASSIGNED, 1, -0.9, 0.9, False, "Checkout failed once more"),
     ("u17", "support", 6, -0.9, 0.9, False, "Nobody answered"),
-], schema=UNIT_SCHEMA, orient="row")
+], schema=UNIT_SCHEMA, orient="row").with_columns(small_talk=pl.lit(False))
 TOPICS = pl.DataFrame({
     "topic_id": [1, 2, 3, 4, 5, 6],
     "label": ["Checkout failures", "Free shipping", "Size guide", "Misleading ads", "Browsing", "Unanswered calls"],

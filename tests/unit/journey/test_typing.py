@@ -7,11 +7,11 @@ from voc.config import JourneyConfig
 from voc.journey.typing import group_scores, insight_kind
 
 
-def units(**groups: list[tuple[float, float, bool]]) -> pl.DataFrame:
-    """(sentiment, frustration, motivation_cue) per unit, by group name."""
-    rows = [(name, *unit) for name, members in groups.items() for unit in members]
+def units(**groups: list[tuple]) -> pl.DataFrame:
+    """(sentiment, frustration, motivation_cue[, small_talk]) per unit, by group name."""
+    rows = [(name, *unit, *(() if len(unit) == 4 else (False,))) for name, members in groups.items() for unit in members]
     return pl.DataFrame(rows, schema={"group": pl.String, "sentiment": pl.Float64, "frustration": pl.Float64,
-                                      "motivation_cue": pl.Boolean}, orient="row")
+                                      "motivation_cue": pl.Boolean, "small_talk": pl.Boolean}, orient="row")
 
 
 def kinds(frame: pl.DataFrame, **settings) -> dict[str, str]:
@@ -29,6 +29,7 @@ def test_group_scores_counts_volume_mean_frustration_and_cues_of_non_negative_un
     assert a["frustration_rate"] == 0.5  # 0.9 and 0.5 count, 0.49 does not
     assert a["cue_rate"] == pytest.approx(1 / 3)  # the cue of the negative unit is left out
     assert (b["volume"], b["cue_rate"]) == (1, 0.0)  # no non-negative unit: no division by zero
+    assert a["small_talk_rate"] == 0.0
     assert scores.schema["volume"] == pl.Int64
 
 
@@ -59,3 +60,12 @@ def test_pain_wins_over_motivation_when_both_apply():
     frame = units(mixed=[(0.25, 0.0, True)] * 5)  # mean 0.25, every unit a cue
     assert kinds(frame, pain_sentiment=0.25, motivation_sentiment=0.1) == {"mixed": "pain_point"}
     assert kinds(frame, pain_sentiment=0.0, motivation_sentiment=0.1) == {"mixed": "motivation"}
+
+
+def test_a_group_mostly_of_small_talk_is_neutral_however_warm_or_cold():
+    thanks = [(0.9, 0.0, False, True)] * 3 + [(0.6, 0.0, True, False)] * 2  # "Thanks!", "Kind regards, [NAME]"
+    signatures = [(-0.5, 0.9, False, True)] * 3 + [(-0.5, 0.9, False, False)] * 2
+    praise = [(0.9, 0.0, False, True)] * 2 + [(0.6, 0.0, False, False)] * 3
+    assert kinds(units(thanks=thanks, signatures=signatures, praise=praise)) == {
+        "thanks": "neutral", "signatures": "neutral", "praise": "motivation"}
+    assert kinds(units(thanks=thanks), small_talk=0.7) == {"thanks": "motivation"}
