@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from voc.topics import layout
-from voc.topics.layout import DistinctUMAP, nearest_neighbours
+from voc.topics.layout import DistinctUMAP, distinct_count, nearest_neighbours
 
 
 def _rows(n: int, seed: int = 7) -> np.ndarray:
@@ -72,3 +72,9 @@ def test_copies_take_their_originals_place_and_a_second_fit_lays_the_rows_out_al
 def test_the_layout_is_only_for_the_rows_it_was_fitted_on():
     with pytest.raises(NotImplementedError, match="centroids"):
         DistinctUMAP().transform(_rows(5))
+
+
+def test_distinct_count_counts_rows_as_numpy_unique_does():
+    rows = _clusters_with_copies()
+    assert distinct_count(rows) == len(np.unique(rows, axis=0)) == 242
+    assert distinct_count(rows[:0]) == 0
