@@ -166,6 +166,16 @@ def test_ner_names_are_redacted_when_capitalised_and_not_kept_terms(ner_loader, 
     assert p.stats["redactions"] == {"person": 1}
 
 
+def test_the_pronoun_i_and_words_the_texts_also_write_in_lower_case_are_never_names(ner_loader, feedback):
+    loader = ner_loader(["I", "Refund", "Sneaky Fee", "Marco"])
+    texts = ["I was charged twice.", "Refund please.", "Sneaky Fee again.", "Marco helped me.",
+             "No refund yet.", "The refund is late.", "A refund, a fee.", "What a sneaky fee.", "Another sneaky fee.",
+             "So sneaky."]
+    fb = feedback(*({"id": f"F{i}", "messages": [("customer", t)]} for i, t in enumerate(texts)))
+    p = prepare(fb, TextConfig(), loader)
+    assert unit_texts(p)[:4] == ["I was charged twice.", "Refund please.", "Sneaky Fee again.", "[NAME] helped me."]
+
+
 def test_keep_terms_also_protect_words_the_name_rules_find(blank, feedback):
     fb = feedback({"id": "F1", "messages": [("customer", "I spoke to Customer Services twice.")]})
     p = prepare(fb, TextConfig(keep_terms=["Customer Services"]), blank)
@@ -208,3 +218,22 @@ def test_the_real_english_model_redacts_names_the_rules_miss(feedback):
     p = prepare(fb, TextConfig(), lambda *args: load_nlp(*args))
     assert "Priya" not in " ".join(unit_texts(p)) and "[NAME]" in unit_texts(p)[0]
     assert unit_texts(p)[1] == "I want a refund."
+
+
+@pytest.mark.slow
+def test_ner_runs_only_where_a_name_can_be_kept_and_keeps_the_same_names():
+    from voc.text.nlp import load_nlp
+    from voc.text.prepare import _common_lowercase_words, _is_name, _parsed
+
+    nlp = load_nlp("auto", "en", True)
+    if not nlp.has_ner:
+        pytest.skip("no English spaCy model installed")
+    assert "tok2vec" not in nlp.pipeline.pipe_names  # en_core_web_sm's shared tok2vec feeds only excluded components
+    texts = ["My card was charged twice and nobody answers.", "Yesterday Priya Sharma from your team hung up on me.",
+             "I spoke with Tom at the Leeds branch.", "How do I top up with Apple Pay?", "Cancel Transaction",
+             "Do you accept Mastercard?", "Please ask Dr Okafor to call me back.", "The card is not working."] * 3
+    common = _common_lowercase_words(texts)
+    gated = [[e.text for e in doc.ents if _is_name(e, common)] for doc in _parsed(nlp, texts, common, chunk=5)]
+    everywhere = [[e.text for e in doc.ents if _is_name(e, common)] for doc in nlp.pipeline.pipe(texts)]
+    assert gated == everywhere
+    assert ["Priya Sharma"] in gated and not any(names for names, text in zip(gated, texts) if text.startswith("My card"))
