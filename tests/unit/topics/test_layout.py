@@ -69,6 +69,18 @@ def test_copies_take_their_originals_place_and_a_second_fit_lays_the_rows_out_al
     assert (fits[0] == fits[1]).all()
 
 
+@pytest.mark.slow
+def test_umaps_kernels_for_a_fit_on_given_neighbours_go_through_numbas_cache():
+    import umap.layouts
+    import umap.umap_
+
+    DistinctUMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42).fit(_clusters_with_copies())
+    for kernel in (umap.umap_.smooth_knn_dist, umap.umap_.compute_membership_strengths,
+                   umap.layouts._nb_optimize_layout_euclidean_single_epoch):
+        stats = kernel.stats
+        assert sum(stats.cache_hits.values()) + sum(stats.cache_misses.values()) >= 1, kernel  # looked up, then saved
+
+
 def test_the_layout_is_only_for_the_rows_it_was_fitted_on():
     with pytest.raises(NotImplementedError, match="centroids"):
         DistinctUMAP().transform(_rows(5))
