@@ -428,9 +428,9 @@ def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, e
                                         separator="|")).to_series()
     unit_ids = units["unit_id"]
     sample = pool[fit_sample(unit_ids.gather(pool).to_list(), strata.gather(pool).to_list(), config.sample_size, config.seed)]
-    lemmas = _lemmas(units)
-    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(t) for t in texts], lemmas.surface, config, encode,
-                     languages=units["language"].to_list())
+    lemmas = _lemmas(units[sample])  # keywords and labels come from the sample
+    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(texts[i]) for i in sample], lemmas.surface, config,
+                     encode, languages=units["language"].to_list())
     newest = units["created_at"].max()
     fit.report["window"] = {"days": config.window_days, "units": int(window.sum()),
                             "from": str(newest - timedelta(days=config.window_days)) if config.window_days and newest else None}

@@ -62,10 +62,13 @@ def fit_topics(
     surface: Callable[[str, list[str]], str], config: TopicsConfig, embed: Embed, languages: list[str],
 ) -> TopicFit:
     """Topics of the units. `vectors` are the units' own vectors (for quotes), `topic_vectors` the vectors
-    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings per unit,
-    `languages` the language code per unit."""
+    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings of the sampled units
+    (in `sample` order: keywords and labels come from the sample, so the other units need no lemmas), `languages`
+    the language code per unit."""
     if len(languages) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(languages)} languages: expected one language per unit")
+    if len(documents) != len(sample):
+        raise ValueError(f"{len(documents)} documents for a sample of {len(sample)}: expected one per sampled unit")
     started = time.perf_counter()
     n = len(texts)
     distinct = distinct_count(topic_vectors[sample])
@@ -74,9 +77,8 @@ def fit_topics(
                     len(sample), distinct, max(2 * config.min_topic_size, config.umap.n_neighbors + 2))
         return _no_topics(n, vectors.shape[1] if vectors.ndim == 2 else 0, len(sample))
     model = _bertopic(config, embed)
-    sample_docs = [documents[i] for i in sample]
     with _quiet("BERTopic"):
-        clusters = np.asarray(model.fit_transform(sample_docs, embeddings=topic_vectors[sample])[0])
+        clusters = np.asarray(model.fit_transform(documents, embeddings=topic_vectors[sample])[0])
     fitted_s = time.perf_counter() - started
     clusters = _merge_near_duplicates(clusters, topic_vectors[sample], config.merge_similarity)
     assignments, outliers_before = _assign(clusters, sample, topic_vectors, config.outlier_similarity)
@@ -85,13 +87,18 @@ def fit_topics(
     centroids = _centroids(topic_vectors, assignments, k)
     members = [np.flatnonzero(assignments == t) for t in range(k)]
     shares = [language_shares([languages[i] for i in m]) for m in members]
-    overall = _keywords(model, config, sample_docs, assignments[sample], k)
-    by_language = _keywords_by_language(model, config, sample_docs, assignments[sample],
+    overall = _keywords(model, config, documents, assignments[sample], k)
+    by_language = _keywords_by_language(model, config, documents, assignments[sample],
                                         [languages[i] for i in sample], shares, overall)
     keywords = [entries[0].keywords or overall[t] for t, entries in enumerate(by_language)]
     quotes = [quotes_for(m, vectors, texts, config.quotes, languages) for m in members]
-    labels = [_label(keywords[t], [i for i in members[t].tolist() if languages[i] == shares[t][0].language],
-                     documents, texts, surface, quotes[t]) for t in range(k)]
+    position = np.full(n, -1)
+    position[sample] = np.arange(len(sample))
+    labels = []
+    for t in range(k):
+        main = _label_units(members[t], position, languages, shares[t][0].language)
+        labels.append(_label(keywords[t], [documents[position[i]] for i in main], [texts[i] for i in main], surface,
+                             quotes[t]))
     report = {
         "units": n, "fitted_on": int(len(sample)), "topics": k, "clusters_found": int(clusters.max()) + 1,
         "outlier_share_before_reassignment": round(outliers_before, 4),
@@ -102,13 +109,17 @@ def fit_topics(
     return TopicFit(assignments, keywords, labels, quotes, centroids, shares, by_language, report)
 
 
-def _label(keywords: list[str], main: list[int], documents: list[str], texts: list[str],
-           surface: Callable[[str, list[str]], str], quotes: list[str]) -> str:
-    """The label from the keywords and the first _LABEL_DOCS members `main` in the topic's dominant language."""
-    main = main[:_LABEL_DOCS]
-    texts_of = [texts[i] for i in main]
-    return topic_label(keywords, [documents[i] for i in main], lambda term: surface(term, texts_of),
-                       quotes[0] if quotes else "")
+def _label(keywords: list[str], documents: list[str], texts: list[str], surface: Callable[[str, list[str]], str],
+           quotes: list[str]) -> str:
+    """The label from the keywords and the lemma documents and texts of the members it is made from."""
+    return topic_label(keywords, documents, lambda term: surface(term, texts), quotes[0] if quotes else "")
+
+
+def _label_units(members: np.ndarray, position: np.ndarray, languages: list[str], language: str) -> list[int]:
+    """The members a label is made from: the first _LABEL_DOCS sampled ones in the topic's dominant language (every
+    topic has sampled members: it was found in the sample), or in any language when none is in that one."""
+    sampled = [i for i in members.tolist() if position[i] >= 0]
+    return ([i for i in sampled if languages[i] == language] or sampled)[:_LABEL_DOCS]
 
 
 def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202

@@ -53,7 +53,7 @@ DOCUMENTS = [t.lower() for t in TEXTS]
 def fit(texts=TEXTS, vectors=VECTORS, sample=SAMPLE, documents=DOCUMENTS, languages=None, **settings):
     config = TopicsConfig(min_topic_size=10, **{"representation": "ctfidf", **settings})
     languages = languages or ["en"] * len(texts)
-    return fit_topics(texts, vectors, vectors, sample, documents, surface, config, fake_embed, languages)
+    return fit_topics(texts, vectors, vectors, sample, [documents[i] for i in sample], surface, config, fake_embed, languages)
 
 
 @pytest.fixture(scope="module")
