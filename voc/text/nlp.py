@@ -69,7 +69,7 @@ def load_nlp(choice: str, language: str, need_ner: bool) -> Nlp:
 
 def _drop_unheard_encoders(nlp: Language) -> None:
     """Remove a shared encoder (tok2vec, transformer) that no kept component listens to. en_core_web_sm's
-    `tok2vec` feeds only its tagger and parser; with those excluded it would run for nothing (a third of the
+    `tok2vec` feeds only its tagger and parser; with those excluded it would run for nothing (a fifth of the
     pipeline's time), since its senter and NER embed the text themselves."""
     for name in list(nlp.pipe_names):
         if getattr(nlp.get_pipe(name), "listening_components", None) == []:
