@@ -11,7 +11,7 @@ matrix product and a top-k give the exact neighbours instead: UMAP then takes 14
 about 12 s of neighbours for a 50k-unit fit sample), with the same topics (NMI with the intents 0.836 against 0.835).
 
 Kernels: the numba functions UMAP runs with given neighbours (fuzzy set, layout epochs) are compiled without numba's
-cache, about 6 s in every process on 2 cores. `cache_umap_kernels` turns the cache on for them (NUMBA_CACHE_DIR,
+cache, about 6 s in every process on 2 cores. `_cache_umap_kernels` turns the cache on for them (NUMBA_CACHE_DIR,
 set by voc.topics.fit): loaded kernels give the same layout, byte for byte.
 """
 
@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["DistinctUMAP", "cache_umap_kernels", "distinct_count", "nearest_neighbours"]
+__all__ = ["DistinctUMAP", "distinct_count", "nearest_neighbours"]
 
 _BLOCK = 512  # rows per product: 512 × n float32 scores at a time (100 MB at 50k units)
 # UMAP's kernels for a fit on given neighbours that umap-learn (0.5) compiles without numba's cache
@@ -59,22 +59,19 @@ def nearest_neighbours(rows: np.ndarray, k: int, metric: Literal["cosine", "eucl
 
 
 @cache
-def cache_umap_kernels() -> list[str]:
-    """Turn numba's on-disk cache on for UMAP's kernels that lack it, before their first compile in this process;
-    the names of those turned on (a kernel a later umap-learn renames or caches itself is left as it is)."""
+def _cache_umap_kernels() -> None:
+    """Turn numba's on-disk cache on, once per process and before their first compile, for UMAP's kernels that lack
+    it (a kernel a later umap-learn renames or caches itself is left as it is)."""
     import importlib  # noqa: PLC0415
 
     from numba.core.caching import NullCache  # noqa: PLC0415
 
-    enabled = []
     for module_name, names in _UNCACHED_KERNELS.items():
         module = importlib.import_module(module_name)
         for name in names:
             kernel = getattr(module, name, None)
             if kernel is not None and isinstance(getattr(kernel, "_cache", None), NullCache) and not kernel.overloads:
                 kernel.enable_caching()
-                enabled.append(f"{module_name}.{name}")
-    return enabled
 
 
 def distinct_count(rows: np.ndarray) -> int:
@@ -94,7 +91,7 @@ class DistinctUMAP:
     def fit(self, rows: np.ndarray, y: Any = None) -> DistinctUMAP:  # noqa: ARG002
         from umap import UMAP
 
-        cache_umap_kernels()
+        _cache_umap_kernels()
         distinct, copies = np.unique(rows, axis=0, return_inverse=True)
         k = min(self.umap_args.get("n_neighbors", 15), len(distinct))
         neighbours = nearest_neighbours(distinct, k, self.umap_args.get("metric", "euclidean"))
