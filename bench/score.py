@@ -1,8 +1,9 @@
 """Scoring throughput on 10,000 real texts: the encoder alone (sentence-transformers), and voc's whole
-scoring step (vectors for topics + sentiment + frustration, one shared pass) cold and warm; plus the
-drift and speed of bf16 weights.
+scoring step (vectors for topics + sentiment + frustration, one shared pass, with its caches) cold and warm,
+and the models alone (no caches); plus, on a CPU, the drift and speed of bf16 weights, and on a GPU, the
+drift of its fp16 weights from fp32 on the CPU.
 
-    .venv/bin/python bench/score.py [--texts 10000] [--device auto] [--out bench/results/score.json]
+    .venv/bin/python bench/score.py [--texts 10000] [--device auto] [--block-size N] [--out bench/results/score.json]
 
 Texts: BANKING77 queries and women's clothing review sentences, read in place from ../shared/data.
 Writes a JSON of figures (texts/s) with the machine it ran on. Not part of the test suite.
@@ -63,10 +64,30 @@ def bf16_trial(encoder, texts: list[str]) -> dict:  # noqa: ANN001
             "min_cosine": round(float(cosine.min()), 5)}
 
 
+def fp16_trial(encoder, texts: list[str]) -> dict:  # noqa: ANN001
+    """Drift of the GPU's fp16 vectors from fp32 vectors computed on the CPU, on the same texts."""
+    from voc.scoring.encoder import Encoder  # noqa: PLC0415
+
+    gpu = encoder.encode(texts)
+    cpu = Encoder(encoder.name, encoder.path, "cpu").encode(texts)
+    cosine = (gpu * cpu).sum(axis=1)
+    return {"texts": len(texts), "mean_cosine": round(float(cosine.mean()), 5), "min_cosine": round(float(cosine.min()), 5)}
+
+
+def machine() -> dict:
+    import torch  # noqa: PLC0415
+
+    gpu = {"gpu": torch.cuda.get_device_name()} if torch.cuda.is_available() else {}
+    return {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
+            "torch": torch.__version__, **gpu}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=int, default=10_000, help="how many distinct real texts (default 10000)")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda")
+    parser.add_argument("--block-size", type=int, default=None,
+                        help="texts per scoring block and cache shard (default: the pipeline's)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "score.json")
     args = parser.parse_args()
     texts = real_texts(args.texts)
@@ -75,10 +96,12 @@ def main() -> None:
     encoder.encode(texts[:64])  # load weights and warm up outside the timings
     scorer.run(texts[:64], vectors=True, scores=True)
     raw_s, raw = timed(lambda: encoder.encode(texts))
+    models_s, _ = timed(lambda: scorer.run(texts, vectors=True, scores=True))
+    block = {} if args.block_size is None else {"block_size": args.block_size}
     with tempfile.TemporaryDirectory() as folder:
         def step():  # noqa: ANN202
             return embed_texts(texts, scorer, VectorCache(Path(folder) / "v", scorer.vector_identity),
-                               VectorCache(Path(folder) / "s", scorer.score_identity))
+                               VectorCache(Path(folder) / "s", scorer.score_identity), **block)
         cold_s, (cold, scores, _) = timed(step)
         warm_s, (warm, _, stats) = timed(step)
     assert stats.encoded == 0 and scores.shape == (len(texts), 4)
@@ -91,9 +114,12 @@ def main() -> None:
         "scoring_step_cold_texts_per_s": round(len(texts) / cold_s, 1),
         "scoring_step_warm_texts_per_s": round(len(texts) / warm_s, 1),
         "scoring_step_cold_vs_raw_encode": round(cold_s / raw_s, 3),
+        "models_only_texts_per_s": round(len(texts) / models_s, 1),
+        **block,
         "vectors_min_cosine_to_raw": round(float(cosine.min()), 6),
-        "bf16": bf16_trial(encoder, texts[:2000]),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        **({"fp16": fp16_trial(encoder, texts[:2000])} if encoder.device.startswith("cuda")
+           else {"bf16": bf16_trial(encoder, texts[:2000])}),
+        "machine": machine(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

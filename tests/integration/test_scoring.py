@@ -40,6 +40,16 @@ def test_one_pass_gives_the_encoders_own_vectors_and_both_scores(scorer):
     assert scores[1, 3] > max(scores[2, 3], scores[3, 3])
 
 
+def test_token_ids_are_the_transformers_tokenisers_cut_at_the_window(scorer):
+    from voc.scoring.scorer import _trunk
+
+    trunk = _trunk(scorer.encoder)
+    texts = [*TEXTS, "", "naïve café 😀 " * 200]  # an empty text; one far beyond the 256-piece window
+    expected = trunk.tokenizer(texts, truncation=True, max_length=trunk.max_tokens)["input_ids"]
+    assert trunk.token_ids(texts) == expected
+    assert len(expected[-1]) == trunk.max_tokens
+
+
 def test_the_shipped_model_is_small_and_documented():
     folder = shipped_folder()
     assert (folder / "model.safetensors").stat().st_size < 50 * 2**20

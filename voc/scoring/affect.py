@@ -21,7 +21,7 @@ from torch import nn
 
 from voc.errors import ModelNotAvailableError
 from voc.scoring.model_folder import CONFIG_FILE, WEIGHTS_FILE, read_config
-from voc.scoring.trunk import Hidden, Trunk, length_batches, mean_pool, run_layers
+from voc.scoring.trunk import Hidden, Trunk, mean_pool, run_layers
 
 __all__ = ["SENTIMENT_LABELS", "AffectModel", "load_affect", "predict"]
 
@@ -107,9 +107,10 @@ def predict(
     split = model.split if model is not None else trunk.depth
     probabilities = np.zeros((len(texts), 4), dtype=np.float32) if model is not None else None
     out_vectors = np.zeros((len(texts), trunk.dim), dtype=np.float32) if vectors else None
+    if not texts:
+        return probabilities, out_vectors
     with torch.inference_mode():
-        for rows in length_batches(texts, batch_size):
-            hidden = trunk.lower([texts[i] for i in rows], split)
+        for rows, hidden in trunk.lower_batches(texts, split, batch_size):
             if model is not None:
                 states = hidden.states.to(model.sentiment.weight.dtype)  # a model trained in fp32 on an fp16 trunk
                 probabilities[rows] = model.probabilities(Hidden(states, hidden.attention_mask, hidden.layer_mask)).float().cpu().numpy()

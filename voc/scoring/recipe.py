@@ -19,7 +19,7 @@ from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze,
 from voc.scoring.training_data import evaluation_sets, training_examples
 from voc.scoring.trunk import Trunk
 
-__all__ = ["evaluate_public", "public_sets", "score_sets", "train_shipped"]
+__all__ = ["evaluate_public", "public_sets", "score_probabilities", "score_sets", "train_shipped", "validation_metrics"]
 
 
 def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSettings(), device: str = "cpu",
@@ -46,6 +46,7 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
                     fit_temperature(val_logits[:, 3], labels_array(val, "frustration"), binary=True)]
     model.temperature.copy_(torch.tensor(temperatures))
     train_s = round(time.perf_counter() - started, 1)
+    validation = validation_metrics(val, outputs_of(model, frozen_val, val.height, calibrated=True))
     metrics = evaluate_public(trunk, model, data_dir, examples, limit)
     model.meta.update({
         "name": "voc-affect-minilm",
@@ -57,11 +58,23 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
         "rows": row_counts(examples),
         "languages_measured": ["en"],
         "history": history,
+        "validation": validation,
         "metrics": metrics,
     })
     model.save(out, model_card(model.meta))
     examples.select("dataset", "row_id", "split").write_parquet(out / "splits.parquet")
     return model.meta
+
+
+def validation_metrics(val: pl.DataFrame, probabilities: np.ndarray) -> dict:
+    """Metrics of each training set's validation rows (what settings are chosen by, never the test rows), and
+    `selection`: the mean of their sentiment macro-F1s and frustration ROC-AUCs."""
+    datasets = val["dataset"].to_numpy()
+    metrics = score_probabilities({name: (val.filter(pl.col("dataset") == name), probabilities[datasets == name])
+                                   for name in sorted(set(datasets))})
+    scores = [m["macro_f1"] if "macro_f1" in m else m["roc_auc"] for m in metrics.values()]
+    scores = [x for x in scores if np.isfinite(x)]
+    return {**metrics, "selection": round(float(np.mean(scores)), 4) if scores else float("nan")}
 
 
 def evaluate_public(trunk: Trunk, model: AffectModel, data_dir: Path, examples: pl.DataFrame,
@@ -84,9 +97,13 @@ def public_sets(data_dir: Path, examples: pl.DataFrame, limit: int | None = None
 def score_sets(probabilities_of: Callable[[list[str]], np.ndarray], sets: dict[str, pl.DataFrame]) -> dict:
     """`<set>.sentiment` (macro-F1, accuracy, ECE) and `<set>.frustration` (ROC-AUC, ECE) of each labelled set
     (columns text, sentiment, and optionally frustration), scored by `probabilities_of` ((n, 4) per text list)."""
+    return score_probabilities({name: (frame, probabilities_of(frame["text"].to_list())) for name, frame in sets.items()})
+
+
+def score_probabilities(sets: dict[str, tuple[pl.DataFrame, np.ndarray]]) -> dict:
+    """The metrics of `score_sets` from each set's (frame, probabilities (n, 4))."""
     metrics: dict[str, dict] = {}
-    for name, frame in sets.items():
-        probabilities = probabilities_of(frame["text"].to_list())
+    for name, (frame, probabilities) in sets.items():
         labelled = frame["sentiment"].is_not_null().to_numpy()
         if labelled.any():
             metrics[f"{name}.sentiment"] = sentiment_report(frame["sentiment"].to_numpy()[labelled],

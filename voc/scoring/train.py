@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from voc.scoring.affect import AffectModel
-from voc.scoring.trunk import Hidden, Trunk, length_batches
+from voc.scoring.trunk import Hidden, Trunk
 
 __all__ = ["Frozen", "TrainSettings", "affect_loss", "class_weights", "fit", "fit_temperature", "freeze", "hardware",
            "labels_array", "outputs_of"]
@@ -65,12 +65,12 @@ class Frozen:
 
 
 def freeze(trunk: Trunk, texts: list[str], split: int, batch_size: int, tick: Tick | None = None) -> Frozen:
-    """Run the lower `split` layers once over every text."""
+    """Run the lower `split` layers once over every text, in the training batches (`batch_size` texts of similar
+    length, on any device)."""
     frozen = Frozen(trunk.bert.config, [], [], [])
     done = 0
     with torch.no_grad():
-        for rows in length_batches(texts, batch_size):
-            hidden = trunk.lower([texts[i] for i in rows], split)
+        for rows, hidden in trunk.lower_batches(texts, split, batch_size, budget=0):
             frozen.rows.append(rows)
             frozen.states.append(hidden.states.to("cpu", torch.float16))
             frozen.masks.append(hidden.attention_mask.to("cpu"))
