@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -83,24 +84,20 @@ class Trunk:
         token `budget` per batch (see `token_batches`; by default GPU_BATCH_TOKENS on a GPU), or 0 for exactly
         `batch_size` texts per batch."""
         ids = self.token_ids(texts)
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         if budget is None:
             budget = GPU_BATCH_TOKENS if self.device.type == "cuda" else 0
-        for rows in token_batches(np.array([len(x) for x in ids]), batch_size, budget):
-            yield rows, self._lower([ids[i] for i in rows], split)
+        for rows in token_batches(lengths, batch_size, budget):
+            yield rows, self._lower([ids[i] for i in rows], lengths[rows], split)
 
-    def _lower(self, ids: list[list[int]], split: int) -> Hidden:
+    def _lower(self, ids: list[list[int]], lengths: np.ndarray, split: int) -> Hidden:
         import torch  # noqa: PLC0415
         from transformers.masking_utils import create_bidirectional_mask  # noqa: PLC0415
 
-        width = max(len(x) for x in ids)
-        input_ids = np.full((len(ids), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
-        attention = np.zeros((len(ids), width), dtype=np.int64)
-        for i, row in enumerate(ids):
-            input_ids[i, : len(row)] = row
-            attention[i, : len(row)] = 1
-        on_gpu = self.device.type == "cuda"
-        input_ids, attention = (torch.from_numpy(a).pin_memory().to(self.device, non_blocking=True) if on_gpu
-                                else torch.from_numpy(a) for a in (input_ids, attention))
+        present = np.arange(int(lengths.max())) < lengths[:, None]  # (texts, width): the unpadded positions
+        input_ids = np.full(present.shape, self.tokenizer.pad_token_id or 0, dtype=np.int64)
+        input_ids[present] = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        input_ids, attention = (torch.from_numpy(a).to(self.device) for a in (input_ids, present.astype(np.int64)))
         states = self.bert.embeddings(input_ids=input_ids)
         layer_mask = create_bidirectional_mask(config=self.bert.config, inputs_embeds=states, attention_mask=attention)
         return run_layers(self.layers[:split], Hidden(states, attention, layer_mask))
