@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="training epochs (default: 3 to retrain, 15 with --multilingual, 10 to adapt)")
     train.add_argument("--limit", type=int, metavar="N", help="retrain on at most N rows per set and split (a quick check)")
     train.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
+    train.add_argument("--measure", type=Path, nargs="?", const=Path("models/affect"), metavar="DIR",
+                       help="measure a model written by `voc train` again on the public datasets (default: "
+                       "models/affect) and rewrite its card; its weights stay as they are")
 
     report = add("report", "rebuild the HTML report of the latest run (out/latest/report.html)", _report)
     with_config(report)
@@ -399,12 +402,21 @@ def _train(args: argparse.Namespace) -> int:
     from voc.scoring.train import TrainSettings  # noqa: PLC0415
 
     device = args.device
+    if args.measure and (args.labels or args.multilingual):
+        console.print("[red]error:[/] --measure measures an existing model; it cannot be combined with --labels or "
+                      "--multilingual")
+        return EXIT_USAGE
     if args.labels and args.multilingual:
         console.print("[red]error:[/] --multilingual retrains the cross-lingual model from the public datasets; "
                       "it cannot be combined with --labels")
         return EXIT_USAGE
     with _progress() as show:
-        if args.multilingual:
+        if args.measure:
+            from voc.scoring.recipe import remeasure  # noqa: PLC0415
+
+            output = args.measure
+            meta = remeasure(output, args.data, device, args.limit, show)
+        elif args.multilingual:
             from voc.scoring.heads_fit import HeadSettings  # noqa: PLC0415
             from voc.scoring.multilingual import train_multilingual  # noqa: PLC0415
 
@@ -428,6 +440,9 @@ def _train(args: argparse.Namespace) -> int:
             meta = train_shipped(args.data, output, settings, device, args.limit, show)
     for name, values in meta["metrics"].items():
         stdout.print(f"{name}: {values}")
+    if args.measure:
+        stdout.print(f"measured {output} again (card: {output / 'README.md'})")
+        return EXIT_OK
     stdout.print(f"wrote {output} in {meta['train_seconds']} s (card: {output / 'README.md'})")
     if args.labels:
         stdout.print(f"use it: set models.sentiment and models.frustration to {output.resolve()} in voc.yaml")

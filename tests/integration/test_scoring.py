@@ -90,6 +90,19 @@ def test_voc_train_retrains_on_a_small_slice_and_the_result_is_usable(tmp_path):
     assert set(splits["split"]) == {"train", "val", "test"} and "airline" not in set(splits["dataset"])
     _, scores = Scorer(ModelsConfig(sentiment=str(out), frustration=str(out), device="cpu")).run(TEXTS, False, True)
     assert scores.shape == (4, 4)
+    config["metrics"] = {}  # measured again: metrics and card rewritten, weights untouched
+    (out / "voc_affect.json").write_text(json.dumps(config))
+    weights = (out / "model.safetensors").read_bytes()
+    assert main(["-q", "train", "--measure", str(out), "--data", str(SHARED), "--limit", "40", "--device", "cpu"]) == 0
+    measured = read_config(out)
+    assert "airline.sentiment" in measured["metrics"] and measured["validation"]["selection"] > 0
+    assert (out / "model.safetensors").read_bytes() == weights
+    assert "measured again" in (out / "README.md").read_text()
+
+
+def test_measuring_a_folder_that_is_not_a_model_is_a_clear_error(tmp_path, capsys):
+    assert main(["train", "--measure", str(tmp_path), "--device", "cpu"]) != 0
+    assert "not a model folder written by `voc train`" in capsys.readouterr().err
 
 
 @needs_shared

@@ -68,6 +68,10 @@ class AffectModel(nn.Module):
         folder.mkdir(parents=True, exist_ok=True)
         weights = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in self.state_dict().items()}
         save_file(weights, str(folder / WEIGHTS_FILE))
+        return self.write_card(folder, card)
+
+    def write_card(self, folder: Path, card: str) -> Path:
+        """The folder's config (`self.meta`) and card, next to its weights, which stay as they are."""
         config = {"split": self.split, "dim": self.sentiment.in_features, "sentiment_labels": list(SENTIMENT_LABELS),
                   **self.meta}
         (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2, default=str) + "\n", encoding="utf-8")

@@ -32,6 +32,10 @@ def model_card(meta: dict) -> str:
         f"- Weights: fp16 safetensors. Trained {meta.get('trained_at')} on {meta.get('trained_on')} in "
         f"{meta.get('train_seconds')} s. Seed {meta.get('settings', {}).get('seed')}.",
         f"- Settings: `{meta.get('settings')}`.",
+        *([f"- Metrics measured again {meta['measured_at']} on {meta.get('measured_on')} (`voc train --measure`), "
+           "with texts read as voc reads them today."] if meta.get("measured_at") else []),
+        *([f"- Validation rows (what settings are chosen by): mean of macro-F1s and ROC-AUCs "
+           f"{meta['validation']['selection']}."] if isinstance(meta.get("validation"), dict) else []),
         f"- Languages measured: {_languages(meta)}.",
         "",
     ]

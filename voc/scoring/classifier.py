@@ -12,6 +12,7 @@ import numpy as np
 
 from voc.errors import ConfigError, ModelNotAvailableError, Problem
 from voc.scoring.encoder import resolve_device, weights_identity
+from voc.scoring.model_input import model_inputs
 from voc.scoring.trunk import length_batches
 
 __all__ = ["Classifier", "frustration_columns", "load_classifier", "sentiment_columns"]
@@ -80,6 +81,7 @@ class Classifier:
         model, tokenizer = self._model, self._tokenizer
         multi_label = self.multi_label
         out = np.zeros((len(texts), model.config.num_labels), dtype=np.float32)
+        texts = model_inputs(texts)
         limit = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
         with torch.inference_mode():
             for rows in length_batches(texts, self.batch_size):

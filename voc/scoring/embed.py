@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from voc.scoring.cache import VectorCache, text_key
+from voc.scoring.model_input import model_input
 
 __all__ = ["Block", "EmbedStats", "RunBlocks", "TextModel", "embed_texts"]
 
@@ -71,7 +72,7 @@ def embed_texts(
     the models of its language."""
     if languages is not None and len(languages) != len(texts):
         raise ValueError(f"languages has {len(languages)} entries for {len(texts)} texts; give one per text")
-    keys = [text_key(t) for t in texts]  # of vectors
+    keys = [text_key(model_input(t)) for t in texts]  # of vectors: what the models read of the text
     score_keys = keys if languages is None else _routed_keys(keys, [model.score_route(x) for x in languages])
     # one entry per score key (a text, or a text and its route): (vector key, text, language)
     entries = dict(zip(score_keys, zip(keys, texts, languages or [None] * len(texts), strict=True), strict=True))

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from voc.errors import ModelNotAvailableError
+from voc.scoring.model_input import model_inputs
 
 __all__ = ["MULTILINGUAL", "Encoder", "MultilingualEncoder", "SentenceEncoder", "load_encoder", "resolve_device",
            "weights_identity"]
@@ -76,7 +77,7 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            model_inputs(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
 
@@ -110,7 +111,7 @@ class MultilingualEncoder:
         """L2-normalised float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = np.asarray(self.model.encode(list(texts)), dtype=np.float32)
+        vectors = np.asarray(self.model.encode(model_inputs(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 

@@ -11,15 +11,18 @@ import numpy as np
 import polars as pl
 import torch
 
-from voc.scoring.affect import AffectModel, predict
+from voc.errors import VocError
+from voc.scoring.affect import AffectModel, load_affect, predict
 from voc.scoring.card import model_card
 from voc.scoring.encoder import load_encoder
 from voc.scoring.metrics import calibration_error, roc_auc, sentiment_report
+from voc.scoring.model_folder import is_affect_folder, read_config
 from voc.scoring.train import Tick, TrainSettings, fit, fit_temperature, freeze, hardware, labels_array, outputs_of
 from voc.scoring.training_data import evaluation_sets, training_examples
 from voc.scoring.trunk import Trunk
 
-__all__ = ["evaluate_public", "public_sets", "score_probabilities", "score_sets", "train_shipped", "validation_metrics"]
+__all__ = ["evaluate_public", "public_sets", "remeasure", "score_probabilities", "score_sets", "train_shipped",
+           "validation_metrics"]
 
 
 def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSettings(), device: str = "cpu",
@@ -30,9 +33,7 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
     `limit` keeps at most that many rows per set and split (a quick run; the shipped model uses all)."""
     started = time.perf_counter()
     torch.manual_seed(settings.seed)
-    examples = training_examples(data_dir, settings.seed)
-    if limit is not None:
-        examples = examples.filter(pl.int_range(pl.len()).over("dataset", "split") < limit)
+    examples = _limited(training_examples(data_dir, settings.seed), limit)
     trunk = Trunk(load_encoder("default", device))
     train = examples.filter(pl.col("split") == "train")
     val = examples.filter(pl.col("split") == "val")
@@ -63,6 +64,31 @@ def train_shipped(data_dir: Path, out: Path, settings: TrainSettings = TrainSett
     })
     model.save(out, model_card(model.meta))
     examples.select("dataset", "row_id", "split").write_parquet(out / "splits.parquet")
+    return model.meta
+
+
+def remeasure(folder: Path, data_dir: Path, device: str = "cpu", limit: int | None = None, tick: Tick | None = None,
+              ) -> dict:
+    """Measure a model folder written by `voc train` again, as `voc score` reads texts today: its validation and
+    public-set metrics (the splits of its own seed; `limit` rows per set and split for a quick check), written
+    into its config and card; the weights are untouched."""
+    if not is_affect_folder(folder) or "split" not in read_config(folder):
+        raise VocError(f"{folder} is not a model folder written by `voc train` (retrained or adapted English model)")
+    trunk = Trunk(load_encoder("default", device))
+    model = load_affect(folder, trunk)
+    examples = _limited(training_examples(data_dir, model.meta.get("settings", {}).get("seed", TrainSettings.seed)), limit)
+    val = examples.filter(pl.col("split") == "val")
+    if tick:
+        tick("measure", 0, 1)
+    model.meta.update({
+        "validation": validation_metrics(val, predict(trunk, model, val["text"].to_list())[0]),
+        "metrics": evaluate_public(trunk, model, data_dir, examples, limit),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "measured_on": hardware(trunk),
+    })
+    model.write_card(folder, model_card(model.meta))
+    if tick:
+        tick("measure", 1, 1)
     return model.meta
 
 
@@ -118,6 +144,11 @@ def score_probabilities(sets: dict[str, tuple[pl.DataFrame, np.ndarray]]) -> dic
                 "positives": int(truth.sum()),
             }
     return metrics
+
+
+def _limited(examples: pl.DataFrame, limit: int | None) -> pl.DataFrame:
+    """At most `limit` rows per set and split (all without a limit)."""
+    return examples if limit is None else examples.filter(pl.int_range(pl.len()).over("dataset", "split") < limit)
 
 
 def row_counts(examples: pl.DataFrame) -> dict:
