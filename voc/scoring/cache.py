@@ -66,7 +66,7 @@ class VectorCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".tmp-{os.getpid()}.parquet"
         try:
-            frame.write_parquet(tmp, compression="zstd")
+            frame.write_parquet(tmp, compression="lz4")  # float vectors barely compress; lz4 writes 6x faster than zstd
             target = self.folder / f"{_digest(tmp)}.parquet"
             os.replace(tmp, target)
         except BaseException:
