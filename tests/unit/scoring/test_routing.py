@@ -8,6 +8,7 @@ import pytest
 from voc.config import ModelsConfig
 from voc.errors import ModelNotAvailableError
 from voc.scoring import embed
+from voc.scoring import scorer as scorer_module
 from voc.scoring.cache import VectorCache, text_key
 from voc.scoring.scorer import MULTILINGUAL_ROUTE, HeadsSource, Scorer, measured_languages
 
@@ -25,7 +26,7 @@ def recording_scorer(monkeypatch, **config):
         return np.full((len(texts), 4), value, dtype=np.float32), None
 
     monkeypatch.setattr(scorer, "_probabilities", probabilities)
-    monkeypatch.setattr(scorer.encoder, "encode", lambda texts: np.ones((len(texts), 3), dtype=np.float32))
+    monkeypatch.setattr(scorer_module, "_encode", lambda encoder, texts, batch_size: np.ones((len(texts), 3), dtype=np.float32))
     return scorer, seen
 
 
