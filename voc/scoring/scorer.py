@@ -253,8 +253,8 @@ def _measured(source: Source) -> frozenset[str]:
 
 def _encode(encoder: SentenceEncoder, texts: list[str], batch_size: int) -> np.ndarray:
     """The encoder's vectors: through the layer-by-layer pass when the encoder allows it (the same vectors; one
-    tokenisation of all texts and batches cut by tokens make it faster than sentence-transformers' `encode`,
-    1.2x on a CPU and about 10x on a GPU), else its own `encode`."""
+    tokenisation of all texts and batches cut by tokens make it faster than sentence-transformers' `encode`, see
+    bench/score.py), else its own `encode`."""
     if not isinstance(encoder, Encoder):
         return encoder.encode(texts)
     try:
