@@ -82,14 +82,17 @@ class Trunk:
 
     def lower_batches(self, texts: list[str], split: int, batch_size: int, budget: int | None = None,
                       ) -> Iterator[tuple[np.ndarray, Hidden]]:
-        """(rows, hidden states after the first `split` layers) per batch of texts of similar token length: a
-        token `budget` per batch (see `token_batches`; by default GPU_BATCH_TOKENS on a GPU), or 0 for exactly
-        `batch_size` texts per batch."""
+        """(rows, hidden states after the first `split` layers) per batch of texts of similar length: with a token
+        `budget` (by default GPU_BATCH_TOKENS on a GPU), as many texts as fit in it, by token length (see
+        `token_batches`); with budget 0 (by default on a CPU, and always in training), `batch_size` texts by
+        character length (`length_batches`), as voc always batched them on a CPU, so that results stay bit for bit
+        what they were (a topic fit follows even tiny differences in the vectors)."""
         ids = self.token_ids(texts)
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         if budget is None:
             budget = GPU_BATCH_TOKENS if self.device.type == "cuda" else 0
-        for rows in token_batches(lengths, batch_size, budget):
+        batches = token_batches(lengths, batch_size, budget) if budget else length_batches(texts, batch_size)
+        for rows in batches:
             yield rows, self._lower([ids[i] for i in rows], lengths[rows], split)
 
     def _lower(self, ids: list[list[int]], lengths: np.ndarray, split: int) -> Hidden:
