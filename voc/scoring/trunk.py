@@ -5,9 +5,11 @@ pooled, L2-normalised, exactly as sentence-transformers computes them); the sent
 heads read the hidden states after the lower layers and run their own fine-tuned copies of the top
 layers. One tokenisation and one pass through the lower layers serve both.
 
-Texts are tokenised once, all together (the fast tokeniser works in parallel), then run in batches of
-similar token length, longest first: little padding. On a GPU a batch holds up to `GPU_BATCH_TOKENS`
-tokens (thousands of short texts), so the device is not starved by Python work between small batches.
+Texts are tokenised once, all together (the fast tokeniser works in parallel), then run longest first in
+batches of similar length: little padding. On a CPU a batch is `batch_size` texts of similar character
+length, as it always was (the results stay bit for bit the same). On a GPU a batch holds up to
+`GPU_BATCH_TOKENS` tokens (thousands of short texts), so the device is not starved by Python work between
+small batches.
 """
 
 from __future__ import annotations
