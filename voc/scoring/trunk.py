@@ -67,8 +67,8 @@ class Trunk:
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Word-piece ids of each text's model input, cut at the encoder's window, unpadded: the ids the
-        transformers tokeniser gives, from its Rust tokeniser directly (a third faster: no offsets, no per-text
-        Python dicts)."""
+        transformers tokeniser gives, from its Rust tokeniser directly (about a fifth faster: no offsets, no
+        per-text Python dicts)."""
         return [encoding.ids for encoding in self._rust_tokenizer.encode_batch_fast(model_inputs(texts))]
 
     @cached_property
@@ -129,13 +129,13 @@ def mean_pool(hidden: Hidden) -> Any:
     return (hidden.states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
 
-def token_batches(lengths: np.ndarray, batch_size: int, budget: int = 0) -> Iterator[np.ndarray]:
-    """Row indices in batches of similar token length, longest first: `batch_size` rows each, or with a token
-    `budget`, as many rows as fit in it (padded to the batch's longest), and never fewer than `batch_size`."""
+def token_batches(lengths: np.ndarray, batch_size: int, budget: int) -> Iterator[np.ndarray]:
+    """Row indices in batches of similar token length, longest first: as many rows as fit in a `budget` of tokens
+    (padded to the batch's longest), and never fewer than `batch_size`."""
     order = np.argsort(-lengths, kind="stable")
     start = 0
     while start < len(order):
-        rows = max(batch_size, budget // max(1, int(lengths[order[start]]))) if budget else batch_size
+        rows = max(batch_size, budget // max(1, int(lengths[order[start]])))
         yield order[start : start + rows]
         start += rows
 

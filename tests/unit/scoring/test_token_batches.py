@@ -1,15 +1,14 @@
-"""Batches of the shared encoder pass: similar lengths together, a fixed count or a token budget."""
+"""Batches of the shared encoder pass on a GPU: similar token lengths together, within a token budget."""
 
 import numpy as np
 
 from voc.scoring.trunk import token_batches
 
 
-def test_fixed_count_batches_go_longest_first_and_cover_every_row_once():
+def test_batches_go_longest_first_and_cover_every_row_once():
     lengths = np.array([3, 9, 1, 7, 5])
-    batches = list(token_batches(lengths, 2))
-    assert [len(b) for b in batches] == [2, 2, 1]
-    assert [lengths[b].tolist() for b in batches] == [[9, 7], [5, 3], [1]]
+    batches = list(token_batches(lengths, 2, budget=18))
+    assert [lengths[b].tolist() for b in batches] == [[9, 7], [5, 3, 1]]  # 18 // 9 = 2 rows, then 18 // 5 = 3
 
 
 def test_a_token_budget_fills_batches_of_short_texts_but_keeps_at_least_batch_size():
