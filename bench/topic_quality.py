@@ -1,16 +1,18 @@
 """Topic and stage quality on BANKING77, and how stable topic ids are from night to night.
 
-    .venv/bin/python bench/topic_quality.py [--context-max-chars 1000] [--out bench/results/topic_quality.json]
+    .venv/bin/python bench/topic_quality.py [--context-max-chars 1000] [--map data/maps/banking]
+                                            [--out bench/results/topic_quality.json]
 
 The BANKING77 training queries (read from --data, default ../shared/data) are a ticket source of one message
-each, with the hand-written banking map of data/maps/banking/ and `topics.context_max_chars` as given (1000: each
+each, with a hand-written banking map (--map: data/maps/banking/, or data/maps/banking_alt/, a second map worded
+and cut into stages independently) and `topics.context_max_chars` as given (1000: each
 query of several sentences is encoded whole as their context). Three `voc run`s in one workspace:
 
 1. 95% of the queries (5% held out by a seeded draw);
 2. `voc run --full` on the same data: a fresh fit from empty caches, whose topic ids must equal run 1's;
 3. all the queries (the 5% come in): the share of run 1's units that keep their topic id, then the quality of
    this run against the dataset's intents: NMI and ARI of topic vs intent per unit (outliers count as one
-   cluster), NMI per query, the outlier share; stage accuracy per unit against data/maps/banking/intent_stages.csv
+   cluster), NMI per query, the outlier share; stage accuracy per unit against the map's intent_stages.csv
    (an unassigned unit counts as wrong), macro-F1 over stages, the unassigned share.
 
 Not part of the test suite.
@@ -31,7 +33,7 @@ import yaml
 from pipeline import ROOT, machine, timed_run
 from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
 
-MAP = ROOT / "data" / "maps" / "banking"
+MAPS = ROOT / "data" / "maps"
 HELD_OUT = 0.05
 
 
@@ -41,10 +43,10 @@ def queries(data: Path) -> pl.DataFrame:
     return frame.with_columns(pl.col("query").cast(pl.String).alias("query_id"), held.alias("held_out"))
 
 
-def write_workspace(folder: Path, frame: pl.DataFrame, topics: dict) -> None:
+def write_workspace(folder: Path, frame: pl.DataFrame, topics: dict, journey_map: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     frame.select("query_id", "text").write_csv(folder / "queries.csv")
-    shutil.copy(MAP / "journey_map.yaml", folder / "journey_map.yaml")
+    shutil.copy(journey_map / "journey_map.yaml", folder / "journey_map.yaml")
     source = {"name": "banking", "kind": "ticket", "path": "queries.csv", "columns": {"id": "query_id", "text": "text"},
               "channel": "in_app_chat"}
     (folder / "voc.yaml").write_text(yaml.safe_dump({"sources": [source], "topics": topics}, sort_keys=False))
@@ -62,8 +64,8 @@ def same_topic(before: pl.DataFrame, after: pl.DataFrame) -> dict:
             "share": round(same / max(before.height, 1), 4)}
 
 
-def quality(units: pl.DataFrame, frame: pl.DataFrame) -> dict:
-    stages = dict(pl.read_csv(MAP / "intent_stages.csv").iter_rows())
+def quality(units: pl.DataFrame, frame: pl.DataFrame, journey_map: Path) -> dict:
+    stages = dict(pl.read_csv(journey_map / "intent_stages.csv").iter_rows())
     rows = units.join(frame.select("query_id", "category"), left_on="native_id", right_on="query_id", how="left")
     if rows["category"].null_count():
         raise SystemExit(f"{rows['category'].null_count()} units have no intent")
@@ -88,6 +90,7 @@ def quality(units: pl.DataFrame, frame: pl.DataFrame) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
+    parser.add_argument("--map", type=Path, default=MAPS / "banking", help="a folder with journey_map.yaml and intent_stages.csv")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
     parser.add_argument("--context-max-chars", type=int, default=1000,
@@ -98,20 +101,20 @@ def main() -> None:
     frame = queries(args.data)
     with tempfile.TemporaryDirectory(prefix="voc-bench-") as scratch:
         folder = (args.keep or Path(scratch)) / "banking"
-        write_workspace(folder, frame.filter(~pl.col("held_out")), topics)
+        write_workspace(folder, frame.filter(~pl.col("held_out")), topics, args.map)
         runs = {"first": timed_run(folder)}
         first = units_of(folder)
         runs["again_full"] = timed_run(folder, "--full")
         again = units_of(folder)
-        write_workspace(folder, frame, topics)
+        write_workspace(folder, frame, topics, args.map)
         runs["plus_5_percent"] = timed_run(folder)
         result = {
             "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"),
-            "settings": {"topics": topics}, "runs": runs,
+            "settings": {"topics": topics, "map": args.map.resolve().relative_to(ROOT).as_posix()}, "runs": runs,
             "stability": {"same_data_fresh_fit": same_topic(first, again),
                           "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
                                                          **same_topic(first, units_of(folder))}},
-            "quality": quality(units_of(folder), frame),
+            "quality": quality(units_of(folder), frame, args.map),
             "targets": {"nmi": 0.80, "outlier_share_max": 0.10, "stage_accuracy": 0.82, "stable_share_plus_5_percent": 0.95},
         }
     args.out.write_text(json.dumps(result, indent=1) + "\n")

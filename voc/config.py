@@ -290,6 +290,9 @@ class JourneyConfig(Strict):
     item_weight: float = Field(0.5, ge=0.0, description="Weight of the item's other units in a unit's stage evidence.")
     topic_weight: float = Field(5.0, ge=0.0, description="Weight of the unit's topic (agreement within the topic).")
     channel_weight: float = Field(0.5, ge=0.0, description="Weight of the channel: stages whose touchpoints list the unit's channel.")
+    tone_weight: float = Field(0.0, ge=0.0, description="Weight of tone: the mean sentiment of a topic's units against "
+                               "the mean sentiment of each stage's cues (0, the default, turns it off; 0.5 is measured in the README).")
+    tone_width: float = Field(0.5, gt=0.0, description="Width (in sentiment, -1..1) of the tone evidence around a stage's tone.")
     pain_sentiment: float = Field(-0.1, ge=-1.0, le=1.0, description="pain_point: mean sentiment at most this ...")
     pain_frustration: float = Field(0.25, ge=0.0, le=1.0, description="... or a frustration rate of at least this.")
     motivation_sentiment: float = Field(0.1, ge=-1.0, le=1.0, description="motivation: mean sentiment at least this ...")

