@@ -521,9 +521,10 @@ def journey(night: Night, scored: Path, fitted: Path) -> Path:
     vectors = np.load(scored / "vectors.npy")
     with night.step("journey"):
         texts, owner = stage_texts(journey_map)
-        heard, heard_owner = tone_texts(journey_map)
+        heard, heard_owner = tone_texts(journey_map) if config.tone_weight > 0 else ([], None)
         text_vectors, scores = _models(night).encode_and_score(texts + heard)
-        tone = stage_tone(scores[len(texts):, 2] - scores[len(texts):, 0], heard_owner, len(journey_map.stages))
+        tone = stage_tone(scores[len(texts):, 2] - scores[len(texts):, 0], heard_owner, len(journey_map.stages)) \
+            if heard else None
         evidence = StageEvidence(vectors, _item_index(units), units["topic_id"].to_numpy(), units["channel"].to_list(),
                                  units["stage_id"].to_list(), units["sentiment"].cast(pl.Float64).fill_null(np.nan).to_numpy())
         stage_ids, confidence, report = assign_stages(evidence, text_vectors[: len(texts)], owner, journey_map, config, tone)

@@ -58,7 +58,7 @@ def description_clauses(description: str) -> list[str]:
     A description lists what customers do at the stage ("paying in shops, taking out cash at ATMs, sending
     money abroad"); encoded whole, it is the average of all that and close to every unit of the domain. Each
     clause on its own is matched by the units that speak of it. On BANKING77 with two hand-written maps this
-    lifted stage accuracy by 3 and 4 points."""
+    lifted stage accuracy by 3.7 and 2.5 points."""
     clauses = [c.strip() for c in _CLAUSE_END.split(description)]
     kept = [c for c in clauses if len(c.split()) >= 2]
     return kept or [description.strip()]
@@ -135,7 +135,7 @@ def _topic_sentiment(sentiment: np.ndarray, topics: np.ndarray) -> np.ndarray:
     """(n,): the mean known sentiment of each unit's topic; NaN for outliers and topics with none known."""
     known = ~np.isnan(sentiment)
     columns = np.stack([np.where(known, sentiment, 0.0), known.astype(np.float64)], axis=1)
-    sums = group_means(columns, np.where(topics >= 0, topics, -1)).astype(np.float64)
+    sums = group_means(columns, topics).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = sums[:, 0] / sums[:, 1]
     mean[(topics < 0) | (sums[:, 1] == 0)] = np.nan
@@ -146,7 +146,8 @@ def _tone_likelihood(sentiment: np.ndarray, tone: np.ndarray, width: float) -> n
     """(n, stages): a Gaussian of width `width` around each stage's tone, at each sentiment, normalised per row;
     uniform where the sentiment is unknown."""
     distance = np.nan_to_num(np.asarray(sentiment, dtype=np.float64), nan=0.0)[:, None] - tone[None, :]
-    likelihood = _normalised(np.exp(-0.5 * (distance / width) ** 2))
+    logits = -0.5 * (distance / width) ** 2
+    likelihood = _normalised(np.exp(logits - logits.max(axis=1, keepdims=True)))
     likelihood[np.isnan(sentiment)] = 1.0 / len(tone)
     return likelihood
 

@@ -85,6 +85,12 @@ def test_a_topics_tone_tips_its_units_between_stages_towards_the_stage_of_its_se
     assert assign(rows[:2], topics=[1, 1], sentiment=[-0.9, -0.9], tone=tone, min_confidence=0.6)[0] == off  # off by default
 
 
+def test_a_narrow_tone_far_from_every_stage_still_gives_a_distribution():
+    ids, confidence, _ = assign([PURCHASE] * 2, topics=[4, 4], sentiment=[1.0, 1.0], tone=[-1.0, -0.9, -1.0],
+                                tone_weight=1.0, tone_width=0.01)
+    assert ids == ["purchase"] * 2 and np.isfinite(confidence).all()
+
+
 def test_a_topics_tone_does_not_outweigh_a_clear_match():
     ids, _, _ = assign([PURCHASE] * 3, topics=[4, 4, 4], sentiment=[-1.0] * 3, tone=[0.0, 0.5, -1.0], tone_weight=0.5)
     assert ids == ["purchase"] * 3
