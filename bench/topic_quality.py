@@ -110,7 +110,7 @@ def main() -> None:
         runs["plus_5_percent"] = timed_run(folder)
         result = {
             "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"),
-            "settings": {"topics": topics, "map": args.map.resolve().relative_to(ROOT).as_posix()}, "runs": runs,
+            "settings": {"topics": topics, "map": str(args.map)}, "runs": runs,
             "stability": {"same_data_fresh_fit": same_topic(first, again),
                           "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
                                                          **same_topic(first, units_of(folder))}},

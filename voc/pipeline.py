@@ -36,18 +36,8 @@ from voc.errors import VocError
 from voc.export import write_database, write_exports
 from voc.export.alerts import send_webhook, slack_payload
 from voc.export.report import write_report
-from voc.incremental import (
-    digest,
-    frame_digest,
-    order_like,
-    reused_units,
-    same_order,
-    settings_fingerprint,
-    source_fingerprint,
-    source_inputs,
-    split_reusable,
-    versions,
-)
+from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
+                             source_fingerprint, source_inputs, split_reusable, versions)
 from voc.insights.impact import impact
 from voc.insights.stage_insights import stage_insights, stage_topic_scores, with_evidence
 from voc.insights.trends import spikes, topic_trends
@@ -57,31 +47,17 @@ from voc.journey.paths import candidate_stages, customer_paths, flow_summary, tr
 from voc.journey.stages import StageEvidence, assign_stages, stage_texts, stage_tone, tone_texts
 from voc.journey.typing import group_scores, insight_kind
 from voc.night import Night, Progress, open_night
-from voc.schema import (
-    ALERTS,
-    CUSTOMER_PATHS,
-    FEEDBACK,
-    FRAGMENTATION,
-    QUARANTINE,
-    STAGE_INSIGHTS,
-    TOPIC_LINEAGE,
-    TOPIC_REGISTRY,
-    TOPICS,
-    TRANSITIONS,
-    UNASSIGNED,
-    UNITS,
-    Table,
-)
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import Block, RunBlocks, embed_texts
 from voc.scoring.scorer import Scorer, measured_languages
 from voc.scoring.scores import aggregate_items, with_unit_scores
+from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE,
+                        TOPIC_REGISTRY, TOPICS, TRANSITIONS, UNASSIGNED, UNITS, Table)
 from voc.sources import Collected, read_source
 from voc.store import file_digest
 from voc.text.cues import motivation_cues
 from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
-from voc.text.prepare import Prepared, distinct_texts, redact_column
-from voc.text.prepare import prepare as prepare_items
+from voc.text.prepare import Prepared, distinct_texts, prepare as prepare_items, redact_column
 from voc.text.small_talk import small_talk
 from voc.topics.fit import Embed, TopicFit, fit_topics
 from voc.topics.registry import MatchSettings, NightTopics, match_topics
@@ -89,29 +65,9 @@ from voc.topics.standing import fit_record, join_standing, refit_reason, standin
 from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
 from voc.topics.vectors import fit_sample, item_context, topic_vectors
 
-__all__ = [
-    "Models",
-    "RunBatches",
-    "RunResult",
-    "SourceNight",
-    "collect",
-    "export",
-    "finish",
-    "insights",
-    "journey",
-    "manifest",
-    "notify",
-    "prepare",
-    "prepare_batch",
-    "read_sources",
-    "report",
-    "run",
-    "score",
-    "score_block",
-    "topics",
-    "topics_fit",
-    "unreadable_sources",
-]
+__all__ = ["Models", "RunBatches", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
+           "prepare_batch", "manifest", "notify", "read_sources", "report", "run", "score", "score_block", "topics", "topics_fit",
+           "unreadable_sources"]
 
 log = logging.getLogger(__name__)
 _VERSIONED = ("voc", "polars", "spacy", "pydantic", "pyarrow", "torch", "transformers", "sentence-transformers", "bertopic", "prefect")

@@ -4,15 +4,8 @@ import numpy as np
 import pytest
 
 from voc.config import JourneyConfig, JourneyMap
-from voc.journey.stages import (
-    StageEvidence,
-    assign_stages,
-    channel_prior,
-    description_clauses,
-    stage_texts,
-    stage_tone,
-    tone_texts,
-)
+from voc.journey.stages import (StageEvidence, assign_stages, channel_prior, description_clauses, stage_texts, stage_tone,
+                                tone_texts)
 from voc.schema import UNASSIGNED
 
 MAP = JourneyMap.model_validate({
