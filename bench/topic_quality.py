@@ -90,7 +90,8 @@ def quality(units: pl.DataFrame, frame: pl.DataFrame, journey_map: Path) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
-    parser.add_argument("--map", type=Path, default=MAPS / "banking", help="a folder with journey_map.yaml and intent_stages.csv")
+    parser.add_argument("--map", type=Path, default=MAPS.relative_to(ROOT) / "banking",
+                        help="a folder with journey_map.yaml and intent_stages.csv (absolute, or relative to the repository root)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "topic_quality.json")
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
     parser.add_argument("--context-max-chars", type=int, default=1000,
@@ -99,14 +100,15 @@ def main() -> None:
     topics = {"context_max_chars": args.context_max_chars}
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     frame = queries(args.data)
+    journey_map = ROOT / args.map  # an absolute --map stays as it is
     with tempfile.TemporaryDirectory(prefix="voc-bench-") as scratch:
         folder = (args.keep or Path(scratch)) / "banking"
-        write_workspace(folder, frame.filter(~pl.col("held_out")), topics, args.map)
+        write_workspace(folder, frame.filter(~pl.col("held_out")), topics, journey_map)
         runs = {"first": timed_run(folder)}
         first = units_of(folder)
         runs["again_full"] = timed_run(folder, "--full")
         again = units_of(folder)
-        write_workspace(folder, frame, topics, args.map)
+        write_workspace(folder, frame, topics, journey_map)
         runs["plus_5_percent"] = timed_run(folder)
         result = {
             "benchmark": "topic_quality", "machine": machine(), "date": time.strftime("%Y-%m-%d"),
@@ -114,7 +116,7 @@ def main() -> None:
             "stability": {"same_data_fresh_fit": same_topic(first, again),
                           "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
                                                          **same_topic(first, units_of(folder))}},
-            "quality": quality(units_of(folder), frame, args.map),
+            "quality": quality(units_of(folder), frame, journey_map),
             "targets": {"nmi": 0.80, "outlier_share_max": 0.10, "stage_accuracy": 0.82, "stable_share_plus_5_percent": 0.95},
         }
     args.out.write_text(json.dumps(result, indent=1) + "\n")

@@ -290,6 +290,11 @@ class JourneyConfig(Strict):
     item_weight: float = Field(0.5, ge=0.0, description="Weight of the item's other units in a unit's stage evidence.")
     topic_weight: float = Field(5.0, ge=0.0, description="Weight of the unit's topic (agreement within the topic).")
     channel_weight: float = Field(0.5, ge=0.0, description="Weight of the channel: stages whose touchpoints list the unit's channel.")
+    hubness: float = Field(0.0, ge=0.0, description="How much a stage text's cosine is lowered by its mean cosine to its nearest "
+                           "units: a text close to much of the workspace wins less (0, the default, turns it off; 0.5 is "
+                           "measured in the README).")
+    prototype_weight: float = Field(0.3, ge=0.0, le=1.0, description="Weight of each stage's prototype (the mean vector of the "
+                                    "units placed there surely) in a unit's cosine to the stage, in a second pass (0 turns it off).")
     tone_weight: float = Field(0.0, ge=0.0, description="Weight of tone: the mean sentiment of a topic's units against "
                                "the mean sentiment of each stage's cues (0, the default, turns it off; 0.5 is measured in the README).")
     tone_width: float = Field(0.5, gt=0.0, description="Width (in sentiment, -1..1) of the tone evidence around a stage's tone.")

@@ -1,10 +1,10 @@
-"""Means of rows by group: the context an utterance gets from its item, and the agreement within a topic."""
+"""Means of rows by group: the context an utterance gets from its item, the agreement within a topic, centroids."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_means", "others_mean"]
+__all__ = ["group_centroids", "group_means", "others_mean"]
 
 
 def group_means(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -19,6 +19,16 @@ def group_means(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
     counts = np.bincount(index, minlength=sums.shape[0])[:, None]
     out[valid] = (sums / np.maximum(counts, 1))[index]
     return out
+
+
+def group_centroids(rows: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """(k, d): the unit-normalised mean of the rows of each group 0..k-1 (zeros for a group without rows; rows with
+    group < 0 are left out)."""
+    sums = np.zeros((k, rows.shape[1]), dtype=np.float64)
+    keep = groups >= 0
+    np.add.at(sums, groups[keep], rows[keep])
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def others_mean(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:

@@ -1,8 +1,8 @@
-"""Group means on tiny hand-made rows: a unit's item context and its topic's agreement."""
+"""Group means on tiny hand-made rows: a unit's item context, its topic's agreement, centroids."""
 
 import numpy as np
 
-from voc.groups import group_means, others_mean
+from voc.groups import group_centroids, group_means, others_mean
 
 
 def test_group_means_gives_each_row_the_mean_of_its_group():
@@ -42,3 +42,10 @@ def test_neither_function_changes_its_arguments():
     others_mean(rows, groups)
     np.testing.assert_array_equal(rows, [[1.0, 0.0], [0.0, 1.0]])
     np.testing.assert_array_equal(groups, [0, 0])
+
+
+def test_group_centroids_are_unit_normalised_means_and_zero_for_an_empty_group():
+    rows = np.array([[3, 0], [0, 4], [5, 5], [1, 0]], dtype=np.float32)
+    centroids = group_centroids(rows, np.array([0, 0, -1, 2]), 3)
+    np.testing.assert_allclose(centroids, [[0.6, 0.8], [0, 0], [1, 0]], atol=1e-6)
+    assert centroids.dtype == np.float32

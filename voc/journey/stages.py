@@ -3,7 +3,14 @@
 Evidence, combined as a product of distributions over the map's stages (weights from `journey` in voc.yaml):
 1. a source's fixed `stage` decides outright (confidence 1);
 2. the unit's own vector: softmax over its best cosine to each stage's texts (name, the clauses of its
-   description, cues, customer actions, goals), at `temperature`;
+   description, cues, customer actions, goals), at `temperature`. Once the evidence below has been combined,
+   each stage gets a prototype: the mean vector of the units placed there with confidence ≥ 0.8 (and of the
+   units a source fixes there); a unit's cosine to it is blended into its cosine to the stage at
+   `prototype_weight`, and the evidence is combined again (pseudo-relevance feedback: the customers' own
+   wording of a stage, learnt from the clear cases). With `hubness` (off by default), each text's cosine is
+   first lowered by `hubness` × its mean cosine to its 50 nearest units (in a workspace of 100 units or more):
+   a text close to much of the workspace (a "hub") otherwise wins units that only share the domain with it
+   (cross-domain similarity local scaling);
 3. its item: the mean of the other units' distributions of the same item (a ticket is mostly about one stage);
 4. its topic: the mean distribution of the topic's units (a topic lives in few stages), and the topic's tone: how
    close the mean sentiment of its units is to the mean sentiment of each stage's cues (a stage whose customers
@@ -21,12 +28,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from voc.config import JourneyConfig, JourneyMap
-from voc.groups import group_means, others_mean
+from voc.groups import group_centroids, group_means, others_mean
 from voc.schema import UNASSIGNED
 
 __all__ = ["StageEvidence", "assign_stages", "channel_prior", "description_clauses", "stage_texts", "stage_tone", "tone_texts"]
 
 _FLOOR = 1e-4  # no single piece of evidence can rule a stage out entirely
+_HUB_NEIGHBOURS = 50  # units whose cosine to a text measures how much of a hub the text is
+_HUB_CROWD = 2 * _HUB_NEIGHBOURS  # fewer units than this are too few to tell a hub (no correction)
+_PROTOTYPE_CONFIDENCE = 0.8  # units placed at least this surely make their stage's prototype
+_BLOCK = 8192  # units per block of cosines (bounded memory for big runs)
 _CLAUSE_END = re.compile(r"[.;:,!?]\s+|[.;:,!?]$")
 
 
@@ -100,12 +111,20 @@ def assign_stages(
     is none."""
     k = len(journey_map.stages)
     prior = channel_prior(evidence.channels, journey_map)
-    unit = _similarity(evidence.vectors, text_vectors, text_stage, k, config.temperature)
+    best = _best_cosine(evidence.vectors, text_vectors, text_stage, k, config.hubness)
     topic_tone = None
     if tone is not None and evidence.sentiment is not None and config.tone_weight > 0:
         topic_tone = _tone_likelihood(_topic_sentiment(evidence.sentiment, evidence.topics), tone, config.tone_width)
-    posterior = _combine(unit, evidence, prior, config, topic_tone)
+    posterior = _combine(_softmax(best, config.temperature), evidence, prior, config, topic_tone)
     fixed = np.array([f is not None for f in evidence.fixed], dtype=bool)
+    index = {stage.id: s for s, stage in enumerate(journey_map.stages)}
+    fixed_stage = np.array([index.get(f, -1) if f is not None else -1 for f in evidence.fixed], dtype=np.int64)
+    prototypes = 0
+    if config.prototype_weight > 0 and len(best):
+        placed = np.where(fixed, fixed_stage, np.where(posterior.max(axis=1) >= _PROTOTYPE_CONFIDENCE, posterior.argmax(axis=1), -1))
+        near, prototypes = _prototype_cosine(evidence.vectors, placed, best)
+        best = (1 - config.prototype_weight) * best + config.prototype_weight * near
+        posterior = _combine(_softmax(best, config.temperature), evidence, prior, config, topic_tone)
     confidence = posterior.max(axis=1)
     best = posterior.argmax(axis=1)
     ids = [journey_map.stages[b].id if c >= config.min_confidence else UNASSIGNED for b, c in zip(best, confidence, strict=True)]
@@ -113,22 +132,51 @@ def assign_stages(
         ids[i] = evidence.fixed[i]
         confidence[i] = 1.0
     report = {"units": len(ids), "fixed_by_source": int(fixed.sum()),
-              "unassigned": int(sum(i == UNASSIGNED for i in ids)),
+              "unassigned": int(sum(i == UNASSIGNED for i in ids)), "stage_prototypes": prototypes,
               "mean_confidence": round(float(confidence.mean()), 4) if len(ids) else None}
     return ids, confidence.astype(np.float64), report
 
 
-def _similarity(vectors: np.ndarray, texts: np.ndarray, owner: np.ndarray, k: int, temperature: float) -> np.ndarray:
-    """Softmax over stages of the best cosine between each unit and the stage's texts."""
+def _best_cosine(vectors: np.ndarray, texts: np.ndarray, owner: np.ndarray, k: int, hubness: float) -> np.ndarray:
+    """(n, stages): each unit's best cosine to a stage's texts, each text's cosine lowered by `hubness` × its mean
+    cosine to its _HUB_NEIGHBOURS nearest units (from _HUB_CROWD units up: among a handful, a text's nearest units
+    are the very units being placed)."""
+    measured = hubness > 0 and len(vectors) >= _HUB_CROWD
+    penalty = hubness * _hub_scores(vectors, texts) if measured else np.zeros(len(texts))
     best = np.full((len(vectors), k), -1.0, dtype=np.float64)
-    for start in range(0, len(vectors), 8192):
-        cosine = vectors[start : start + 8192] @ texts.T
+    for start in range(0, len(vectors), _BLOCK):
+        cosine = vectors[start : start + _BLOCK] @ texts.T - penalty
         for s in range(k):
             columns = owner == s
             if columns.any():
-                best[start : start + 8192, s] = cosine[:, columns].max(axis=1)
-    logits = (best - best.max(axis=1, keepdims=True)) / temperature
-    return _normalised(np.exp(logits))
+                best[start : start + _BLOCK, s] = cosine[:, columns].max(axis=1)
+    return best
+
+
+def _hub_scores(vectors: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """(texts,): each text's mean cosine to its nearest units (all of them when there are fewer)."""
+    m = min(_HUB_NEIGHBOURS, len(vectors))
+    nearest = np.full((0, len(texts)), -1.0)
+    for start in range(0, len(vectors), _BLOCK):
+        block = np.concatenate([nearest, vectors[start : start + _BLOCK] @ texts.T])
+        nearest = -np.partition(-block, m - 1, axis=0)[:m] if len(block) > m else block
+    return nearest.mean(axis=0).astype(np.float64)
+
+
+def _prototype_cosine(vectors: np.ndarray, placed: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, int]:
+    """((n, stages) each unit's cosine to each stage's prototype, the number of stages with one): a prototype is
+    the normalised mean vector of the units `placed` at the stage (-1: none); a stage without one keeps `best`."""
+    prototypes = group_centroids(vectors, placed, best.shape[1])
+    has = prototypes.any(axis=1)
+    near = best.copy()
+    for start in range(0, len(vectors), _BLOCK):
+        near[start : start + _BLOCK, has] = vectors[start : start + _BLOCK] @ prototypes[has].T
+    return near, int(has.sum())
+
+
+def _softmax(best: np.ndarray, temperature: float) -> np.ndarray:
+    """Softmax over stages of the best cosines, at `temperature`."""
+    return _normalised(np.exp((best - best.max(axis=1, keepdims=True)) / temperature))
 
 
 def _topic_sentiment(sentiment: np.ndarray, topics: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from voc.config import TopicsConfig
+from voc.groups import group_centroids
 from voc.topics.labels import distinct_keywords, quotes_for, topic_label
 from voc.topics.languages import LanguageKeywords, LanguageShare, keyword_languages, language_classes, language_shares
 from voc.topics.layout import DistinctUMAP, distinct_count
@@ -84,7 +85,7 @@ def fit_topics(
     assignments, outliers_before = _assign(clusters, sample, topic_vectors, config.outlier_similarity)
     assignments = _by_size(assignments)
     k = int(assignments.max()) + 1 if n else 0
-    centroids = _centroids(topic_vectors, assignments, k)
+    centroids = group_centroids(topic_vectors, assignments, k)
     members = [np.flatnonzero(assignments == t) for t in range(k)]
     shares = [language_shares([languages[i] for i in m]) for m in members]
     overall = _keywords(model, config, documents, assignments[sample], k)
@@ -166,7 +167,7 @@ def _merge_near_duplicates(clusters: np.ndarray, rows: np.ndarray, similarity: f
     from sklearn.cluster import AgglomerativeClustering
 
     merged = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                     distance_threshold=1 - similarity).fit(_centroids(rows, clusters, k)).labels_
+                                     distance_threshold=1 - similarity).fit(group_centroids(rows, clusters, k)).labels_
     return np.where(clusters < 0, -1, merged[np.maximum(clusters, 0)])
 
 
@@ -178,7 +179,7 @@ def _assign(clusters: np.ndarray, sample: np.ndarray, rows: np.ndarray, min_simi
     outliers_before = float((clusters < 0).mean())
     if k == 0:
         return assignments, outliers_before
-    centroids = _centroids(rows[sample], clusters, k)
+    centroids = group_centroids(rows[sample], clusters, k)
     todo = np.flatnonzero(assignments < 0)
     for start in range(0, len(todo), 8192):  # bounded memory for big runs
         block = todo[start : start + 8192]
@@ -195,14 +196,6 @@ def _by_size(assignments: np.ndarray) -> np.ndarray:
     mapping = np.full(int(assignments.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
     mapping[order] = np.arange(len(order))
     return np.where(assignments < 0, -1, mapping[np.maximum(assignments, 0)])
-
-
-def _centroids(rows: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    sums = np.zeros((k, rows.shape[1]), dtype=np.float64)
-    keep = labels >= 0
-    np.add.at(sums, labels[keep], rows[keep])
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def _keywords(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, k: int) -> list[list[str]]:  # noqa: ANN001

@@ -103,8 +103,34 @@ def test_a_unit_close_to_a_stage_text_gets_that_stage_with_high_confidence():
     ids, confidence, report = assign([DISCOVER, PURCHASE, SUPPORT])
     assert ids == ["discover", "purchase", "support"]
     assert (confidence > 0.9).all()
-    assert report == {"units": 3, "fixed_by_source": 0, "unassigned": 0,
+    assert report == {"units": 3, "fixed_by_source": 0, "unassigned": 0, "stage_prototypes": 3,
                       "mean_confidence": round(float(confidence.mean()), 4)}
+
+
+def test_a_text_close_to_many_units_wins_less_a_unit_between_it_and_a_narrower_text():
+    crowd = [[1, 0, 0, 0.01 * i] for i in range(120)]  # many units right by discover's text: it is a hub
+    unit = [0.6, 0.55, 0, 0.58]  # a little closer to discover's text than to purchase's
+    ids, _, report = assign([*crowd, unit], prototype_weight=0, hubness=0.5)
+    assert ids[-1] == "purchase" and set(ids[:-1]) == {"discover"} and report["stage_prototypes"] == 0
+    assert assign([*crowd, unit], prototype_weight=0)[0][-1] == "discover"  # off by default
+    few, _, _ = assign([crowd[0], unit], prototype_weight=0, hubness=0.5)  # too few units to tell a hub
+    assert few[-1] == "discover"
+
+
+def test_a_stages_prototype_learned_from_its_clear_units_draws_a_unit_worded_like_them():
+    clear = [[0, 1, 0, 0.5]] * 5  # purchase, in words that also lie along axis 3
+    unit = [0.5, 0.45, 0, 0.7]  # by the map's texts alone a little closer to discover
+    ids, confidence, report = assign([*clear, unit])
+    assert ids == ["purchase"] * 6 and report["stage_prototypes"] == 1
+    assert assign([*clear, unit], prototype_weight=0)[0][-1] != "purchase"
+
+
+def test_units_a_source_fixes_at_a_stage_make_its_prototype():
+    fixed = [[0, 0.2, 1, 0.6]] * 4  # a support survey: its answers lie along axis 3 too
+    unit = [0.5, 0, 0.45, 0.7]
+    ids, _, report = assign([*fixed, unit], fixed=["support"] * 4 + [None])
+    assert ids[-1] == "support" and report["stage_prototypes"] == 1
+    assert assign([*fixed, unit], fixed=["support"] * 4 + [None], prototype_weight=0)[0][-1] == "discover"
 
 
 def test_a_fixed_stage_from_the_source_wins_with_confidence_one():
@@ -129,7 +155,7 @@ def test_an_ambiguous_unit_follows_the_other_units_of_its_item():
 
 
 def test_a_unit_between_stages_is_unassigned_below_min_confidence():
-    ids, confidence, report = assign([[1, 1, 1, 0], [1, 1, 0, 0], DISCOVER], min_confidence=0.6)
+    ids, confidence, report = assign([[1, 1, 1, 0], [1, 1, 0, 0], DISCOVER], min_confidence=0.6, prototype_weight=0)
     assert ids == [UNASSIGNED, UNASSIGNED, "discover"]
     assert confidence[:2] == pytest.approx([1 / 3, 0.5], abs=0.01)
     assert report["unassigned"] == 2
@@ -148,7 +174,7 @@ def test_no_units_give_an_empty_assignment():
                              np.zeros(0, dtype=np.int64), [], [])
     ids, confidence, report = assign_stages(evidence, TEXT_VECTORS, TEXT_STAGE, MAP, JourneyConfig())
     assert ids == [] and confidence.shape == (0,)
-    assert report == {"units": 0, "fixed_by_source": 0, "unassigned": 0, "mean_confidence": None}
+    assert report == {"units": 0, "fixed_by_source": 0, "unassigned": 0, "stage_prototypes": 0, "mean_confidence": None}
 
 
 def test_a_unit_without_context_keeps_the_confidence_of_its_own_evidence():
