@@ -16,6 +16,7 @@ include every language with a real share of its units.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import shutil
@@ -31,7 +32,7 @@ import numpy as np
 
 from voc.config import TopicsConfig
 from voc.groups import group_centroids
-from voc.topics.labels import distinct_keywords, quotes_for, topic_label
+from voc.topics.labels import common_phrase, distinct_keywords, label_candidates, quotes_for, topic_label
 from voc.topics.languages import LanguageKeywords, LanguageShare, keyword_languages, language_classes, language_shares
 from voc.topics.layout import DistinctUMAP, distinct_count
 
@@ -95,11 +96,7 @@ def fit_topics(
     quotes = [quotes_for(m, vectors, texts, config.quotes, languages) for m in members]
     position = np.full(n, -1)
     position[sample] = np.arange(len(sample))
-    labels = []
-    for t in range(k):
-        main = _label_units(members[t], position, languages, shares[t][0].language)
-        labels.append(_label(keywords[t], [documents[position[i]] for i in main], [texts[i] for i in main], surface,
-                             quotes[t]))
+    labels = _labels(keywords, members, position, documents, texts, vectors, languages, shares, quotes, surface, embed)
     report = {
         "units": n, "fitted_on": int(len(sample)), "topics": k, "clusters_found": int(clusters.max()) + 1,
         "outlier_share_before_reassignment": round(outliers_before, 4),
@@ -110,10 +107,31 @@ def fit_topics(
     return TopicFit(assignments, keywords, labels, quotes, centroids, shares, by_language, report)
 
 
-def _label(keywords: list[str], documents: list[str], texts: list[str], surface: Callable[[str, list[str]], str],
-           quotes: list[str]) -> str:
-    """The label from the keywords and the lemma documents and texts of the members it is made from."""
-    return topic_label(keywords, documents, lambda term: surface(term, texts), quotes[0] if quotes else "")
+def _labels(keywords: list[list[str]], members: list[np.ndarray], position: np.ndarray, documents: list[str],
+            texts: list[str], vectors: np.ndarray, languages: list[str], shares: list[list[LanguageShare]],
+            quotes: list[list[str]], surface: Callable[[str, list[str]], str], embed: Embed) -> list[str]:
+    """A label per topic from its keywords and the lemma documents, texts and vectors of the members it is made from.
+    The candidate phrases of every topic without a common phrase are encoded together, in one call."""
+    main = [_label_units(m, position, languages, s[0].language) for m, s in zip(members, shares, strict=True)]
+    said = [functools.cache(functools.partial(_surface_in, surface, [texts[i] for i in m])) for m in main]
+    docs = [[documents[position[i]] for i in m] for m in main]
+    wanted = [label_candidates(words, said[t]) for t, words in enumerate(keywords)
+              if words and common_phrase(words, docs[t]) is None]
+    phrases = list(dict.fromkeys(p for candidates in wanted for p in candidates))
+    vector_of = dict(zip(phrases, embed(phrases), strict=True)) if phrases else {}
+    return [topic_label(words, docs[t], said[t], quotes[t][0] if quotes[t] else "",
+                        _nearest_to(vectors[main[t]], vector_of)) for t, words in enumerate(keywords)]
+
+
+def _surface_in(surface: Callable[[str, list[str]], str], texts: list[str], term: str) -> str:
+    return surface(term, texts)
+
+
+def _nearest_to(rows: np.ndarray, vector_of: dict[str, np.ndarray]) -> Callable[[list[str]], int]:
+    """Of some phrases (encoded in `vector_of`), the index of the one closest to the mean of `rows` (the first on a
+    tie)."""
+    centre = rows.mean(axis=0)
+    return lambda phrases: int(np.argmax(np.stack([vector_of[p] for p in phrases]) @ centre))
 
 
 def _label_units(members: np.ndarray, position: np.ndarray, languages: list[str], language: str) -> list[int]:

@@ -9,43 +9,63 @@ import numpy as np
 
 from voc.topics.languages import QUOTE_SHARE, language_shares
 
-__all__ = ["distinct_keywords", "quotes_for", "topic_label"]
+__all__ = ["common_phrase", "distinct_keywords", "label_candidates", "quotes_for", "topic_label"]
 
 _QUOTE_CHARS = (20, 280)  # preferred quote length: long enough to say something, short enough to read
 _LABEL_FALLBACK_CHARS = 48
 _PHRASE_SHARE = 0.2
+_PHRASE_CANDIDATES = 5  # top keywords whose two-word phrases may be the label as they are
+_NEAREST_CANDIDATES = 8  # top keywords the label is otherwise chosen from
 
 
 def distinct_keywords(keywords: list[str], count: int) -> list[str]:
-    """Keywords without repeats of the same words in another order ("card permission" / "permission card")."""
+    """Keywords without repeats of the same words in another order ("card permission" / "permission card") and
+    without a word said twice ("transfer transfer": what is left of "transfer to transfer" without stop words)."""
     seen: set[frozenset[str]] = set()
     out = []
     for keyword in keywords:
         words = frozenset(keyword.split())
-        if words not in seen:
+        if len(words) == len(keyword.split()) and words not in seen:
             seen.add(words)
             out.append(keyword)
     return out[:count]
 
 
-def topic_label(keywords: list[str], documents: list[str], surface: Callable[[str], str], central_quote: str) -> str:
-    """A short phrase in the customers' words: of the top five keywords, the two-word one found in most of the
-    topic's documents (lemma strings) when it is in at least a fifth of them, else the two most frequent single
-    words; a topic without keywords (only stop words, e.g. "Why?") is labelled by its most central quote."""
+def topic_label(keywords: list[str], documents: list[str], surface: Callable[[str], str], central_quote: str,
+                nearest: Callable[[list[str]], int]) -> str:
+    """A short phrase in the customers' words: the common phrase (`common_phrase`) when there is one; else, of the
+    `label_candidates`, the one `nearest` picks (the index of the phrase whose vector is closest to the topic's
+    units: KeyBERT's choice, on the words customers wrote); a topic without keywords (only stop words, e.g.
+    "Why?") is labelled by its most central quote.
+
+    Measured on BANKING77 (131 topics): the label's cosine to the name of the topic's main intent, weighted by
+    topic size, is 0.669 this way; it was 0.626 when the two most frequent single words were joined instead
+    ("Card & think" for the topic of cards used by someone else, now "Card compromised"; 73 labels of that form)."""
     if not keywords:
         quote = " ".join(central_quote.split())
         return f"“{quote[:_LABEL_FALLBACK_CHARS].rstrip()}{'…' if len(quote) > _LABEL_FALLBACK_CHARS else ''}”"
-    padded = [f" {d} " for d in documents]
-    frequency = {k: sum(f" {k} " in d for d in padded) for k in keywords[:5]}
-    phrases = [k for k in keywords[:5] if " " in k]
-    best = max(phrases, key=lambda k: frequency[k], default=None)
-    if best is not None and frequency[best] >= _PHRASE_SHARE * len(documents):
-        text = surface(best)
+    phrase = common_phrase(keywords, documents)
+    if phrase is not None:
+        text = surface(phrase)
     else:
-        words = list(dict.fromkeys(w for k in keywords[:5] for w in k.split()))  # keyword order breaks ties
-        words.sort(key=lambda w: -sum(f" {w} " in d for d in padded))
-        text = " & ".join(surface(w) for w in words[:2])
+        candidates = label_candidates(keywords, surface)
+        text = candidates[nearest(candidates)]
     return text[:1].upper() + text[1:]
+
+
+def common_phrase(keywords: list[str], documents: list[str]) -> str | None:
+    """Of the top five keywords, the two-word one found in most of the topic's documents (lemma strings) when it
+    is in at least a fifth of them (the first on a tie); None otherwise."""
+    padded = [f" {d} " for d in documents]
+    top = keywords[:_PHRASE_CANDIDATES]
+    frequency = {k: sum(f" {k} " in d for d in padded) for k in top}
+    best = max((k for k in top if " " in k), key=lambda k: frequency[k], default=None)
+    return best if best is not None and frequency[best] >= _PHRASE_SHARE * len(documents) else None
+
+
+def label_candidates(keywords: list[str], surface: Callable[[str], str]) -> list[str]:
+    """The top eight keywords in the customers' words, each wording once, in keyword order."""
+    return list(dict.fromkeys(surface(k) for k in keywords[:_NEAREST_CANDIDATES]))
 
 
 def quotes_for(members: np.ndarray, vectors: np.ndarray, texts: list[str], count: int,

@@ -105,6 +105,23 @@ def test_keywords_labels_quotes_and_centroids_describe_their_own_blob(fitted):
     np.testing.assert_allclose(np.linalg.norm(fitted.centroids, axis=1), 1, rtol=1e-5)
 
 
+def test_without_a_common_phrase_labels_are_chosen_from_keywords_encoded_in_one_call():
+    calls = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return fake_embed(texts)
+
+    documents = [f"{text.split()[0].lower()} only{j}" for j, text in enumerate(TEXTS)]  # no two-word phrase repeats
+    config = TopicsConfig(min_topic_size=10, representation="ctfidf")
+    result = fit_topics(TEXTS, VECTORS, VECTORS, SAMPLE, [documents[i] for i in SAMPLE], surface, config, counting,
+                        ["en"] * len(TEXTS))
+    assert result.count == 4 and len(calls) == 1
+    offered = set(calls[0])
+    for t in range(result.count):
+        assert set(result.keywords[t]) <= offered and result.labels[t].lower() in offered
+
+
 def test_the_same_inputs_give_the_same_topics(fitted):
     again = fit()
     np.testing.assert_array_equal(again.assignments, fitted.assignments)
