@@ -13,7 +13,9 @@ query of several sentences is encoded whole as their context). Three `voc run`s 
 3. all the queries (the 5% come in): the share of run 1's units that keep their topic id, then the quality of
    this run against the dataset's intents: NMI and ARI of topic vs intent per unit (outliers count as one
    cluster), NMI per query, the outlier share; stage accuracy per unit against the map's intent_stages.csv
-   (an unassigned unit counts as wrong), macro-F1 over stages, the unassigned share.
+   (an unassigned unit counts as wrong), macro-F1 over stages, the unassigned share; how well the labels name
+   their topics: the cosine (voc's encoder) of each topic's label to the name of its main intent ("card arrival"),
+   weighted by topic size.
 
 Not part of the test suite.
 """
@@ -87,6 +89,22 @@ def quality(units: pl.DataFrame, frame: pl.DataFrame, journey_map: Path) -> dict
     }
 
 
+def label_quality(folder: Path, frame: pl.DataFrame) -> dict:
+    """The size-weighted mean cosine of each topic's label to the name of the intent most of its units have."""
+    from voc.scoring.encoder import load_encoder
+
+    units = units_of(folder).filter(pl.col("topic_id") >= 0)
+    main = (units.join(frame.select("query_id", "category"), left_on="native_id", right_on="query_id")
+            .group_by("topic_id").agg(pl.col("category").mode().sort().first(), units=pl.len()))
+    topics = pl.read_parquet(folder / "out" / "latest" / "topics.parquet", columns=["topic_id", "label"]).join(main, on="topic_id")
+    encoder = load_encoder("default", "cpu")
+    cosine = (encoder.encode(topics["label"].to_list())
+              * encoder.encode(topics["category"].str.replace_all("_", " ").to_list())).sum(axis=1)
+    weights = topics["units"].to_numpy()
+    return {"topics": topics.height, "label_intent_cosine": round(float((cosine * weights).sum() / weights.sum()), 4),
+            "labels_of_two_joined_words": int(topics["label"].str.contains(" & ").sum())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="the shared datasets")
@@ -117,6 +135,7 @@ def main() -> None:
                           "plus_5_percent_new_queries": {"new_queries": int(frame["held_out"].sum()),
                                                          **same_topic(first, units_of(folder))}},
             "quality": quality(units_of(folder), frame, journey_map),
+            "labels": label_quality(folder, frame),
             "targets": {"nmi": 0.80, "outlier_share_max": 0.10, "stage_accuracy": 0.82, "stable_share_plus_5_percent": 0.95},
         }
     args.out.write_text(json.dumps(result, indent=1) + "\n")
