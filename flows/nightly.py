@@ -14,6 +14,7 @@ Run it once with `voc run`, on a schedule with `voc serve`, or deploy it to a wo
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from prefect import flow, task, unmapped
@@ -161,9 +162,11 @@ def nightly(run: NightlyRun = NightlyRun()) -> dict:
 
 
 def run_nightly(run: NightlyRun, progress: Progress | None = None) -> dict:
-    """Run the flow in this process (Prefect's ephemeral mode unless PREFECT_API_URL names a server)."""
+    """Run the flow in this process (Prefect's ephemeral mode unless PREFECT_API_URL names a server). The steps'
+    libraries are imported meanwhile, while Prefect starts."""
     global _progress
     _progress = progress
+    threading.Thread(target=pipeline.preload_libraries, name="voc-preload", daemon=True).start()
     try:
         return nightly(run)
     finally:

@@ -19,6 +19,7 @@ Raw feedback text stays in memory between collect and prepare: nothing unredacte
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import platform
@@ -66,13 +67,14 @@ from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
 from voc.topics.vectors import fit_sample, item_context, topic_vectors
 
 __all__ = ["Models", "RunBatches", "RunResult", "SourceNight", "collect", "export", "finish", "insights", "journey", "prepare",
-           "prepare_batch", "manifest", "notify", "read_sources", "report", "run", "score", "score_block", "topics", "topics_fit",
+           "prepare_batch", "manifest", "notify", "preload_libraries", "read_sources", "report", "run", "score", "score_block", "topics", "topics_fit",
            "unreadable_sources"]
 
 log = logging.getLogger(__name__)
 _VERSIONED = ("voc", "polars", "spacy", "pydantic", "pyarrow", "torch", "transformers", "sentence-transformers", "bertopic", "prefect")
 _TOPIC_LIBRARIES = ("voc", "polars", "spacy", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy")
 _TOPIC_INPUTS = ("unit_id", "feedback_id", "source", "language", "created_at", "text")
+_STEP_LIBRARIES = ("sentence_transformers", "spacy", "bertopic")  # what prepare, score and topics load on first use
 
 
 @dataclass
@@ -80,6 +82,17 @@ class RunResult:
     run_id: str
     path: Path
     manifest: dict
+
+
+def preload_libraries() -> None:
+    """Import the libraries the steps load on first use (about 5 s on 2 cores). Called in a background thread while a
+    flow runner starts (Prefect's ephemeral API server takes seconds to come up), so the steps find them imported. A
+    library that fails to import is left to the step that needs it, which reports the problem."""
+    for name in _STEP_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001  (any import failure is the step's to report)
+            log.debug("preloading %s failed: %s", name, exc)
 
 
 def read_sources(workspace: Workspace) -> list[Collected]:
@@ -102,7 +115,8 @@ class Models:
                    VectorCache(cache_dir / "scores", scorer.score_identity))
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return self.encode_and_score(texts)[0]
+        """Vectors alone: a text not in the vector cache goes through the encoder, not the scoring models."""
+        return embed_texts(texts, self.scorer, self.vector_cache, self.score_cache, with_scores=False)[0]
 
     def encode_and_score(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, scores: p_neg, p_neu, p_pos, p_frustrated), cached like the units'."""

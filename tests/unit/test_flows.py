@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from flows.environment import prefect_environment, prefect_home
+from voc import pipeline
 
 
 def test_runs_without_a_server_keep_their_history_under_the_workspace(tmp_path, monkeypatch):
@@ -24,6 +25,13 @@ def test_a_configured_server_is_left_alone(tmp_path, monkeypatch):
     monkeypatch.delenv("PREFECT_HOME", raising=False)
     prefect_environment(tmp_path / "out")
     assert "PREFECT_HOME" not in os.environ and not (tmp_path / "out").exists()
+
+
+def test_preloading_imports_the_steps_libraries_and_leaves_a_missing_one_to_its_step(monkeypatch):
+    monkeypatch.setattr(pipeline, "_STEP_LIBRARIES", ("voc_no_such_library", "colorsys"))
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    pipeline.preload_libraries()
+    assert "colorsys" in sys.modules
 
 
 @pytest.mark.slow  # starts Prefect's test server
