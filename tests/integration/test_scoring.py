@@ -40,10 +40,11 @@ def test_one_pass_gives_the_encoders_own_vectors_and_both_scores(scorer):
     assert scores[1, 3] > max(scores[2, 3], scores[3, 3])
 
 
-def test_vectors_alone_are_the_encoders_own(scorer):
+def test_vectors_alone_are_the_encoders_own_and_those_of_the_scoring_pass_bit_for_bit(scorer):
     vectors, scores = scorer.run([*TEXTS, ""], vectors=True, scores=False)
     assert scores is None
     np.testing.assert_allclose((vectors * scorer.encoder.encode([*TEXTS, ""])).sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(vectors, scorer.run([*TEXTS, ""], vectors=True, scores=True)[0])
 
 
 def test_token_ids_are_the_transformers_tokenisers_cut_at_the_window(scorer):

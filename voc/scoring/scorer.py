@@ -169,8 +169,19 @@ class Scorer:
             out_scores[:, :3] = self._sentiment_of(sentiment, done[sentiment])
             out_scores[:, 3] = self._frustration_of(frustration, done[frustration])
         if vectors and out_vectors is None:
-            out_vectors = _encode(self.encoder, texts, self.models.batch_size)
+            trunk = None if scores else self._shared_trunk(sentiment)
+            out_vectors = (_encode(self.encoder, texts, self.models.batch_size) if trunk is None
+                           else _trunk_vectors(trunk, texts, self.models.batch_size))
         return out_vectors, out_scores
+
+    def _shared_trunk(self, source: Source):  # noqa: ANN202
+        """The trunk of `source` when it runs on models.encoder, else None. Vectors alone then come from the pass that
+        scores with it, so a text gets the same vector, bit for bit, whether it was scored too or not (a topic fit
+        follows even differences in the seventh decimal, which sentence-transformers' `encode` has)."""
+        if not isinstance(source, AffectSource):
+            return None
+        trunk = self._trunk_for(source)
+        return trunk if trunk.encoder is self.encoder else None
 
     def _probabilities(self, source: Source, texts: list[str], share: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """The source's probabilities of the texts, and models.encoder's vectors when asked to `share` and they
@@ -261,6 +272,10 @@ def _encode(encoder: SentenceEncoder, texts: list[str], batch_size: int) -> np.n
         trunk = _trunk(encoder)
     except ModelNotAvailableError:  # not a BERT-style model, or no fast tokeniser
         return encoder.encode(texts)
+    return _trunk_vectors(trunk, texts, batch_size)
+
+
+def _trunk_vectors(trunk, texts: list[str], batch_size: int) -> np.ndarray:  # noqa: ANN001
     from voc.scoring.affect import predict  # noqa: PLC0415
 
     return predict(trunk, None, texts, batch_size, vectors=True)[1]
