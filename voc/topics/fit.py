@@ -15,26 +15,21 @@ include every language with a real share of its units.
 
 from __future__ import annotations
 
-import atexit
 import functools
 import logging
-import os
-import shutil
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from voc.config import TopicsConfig
 from voc.groups import group_centroids
+from voc.text.lemmas import Lemmatized
 from voc.topics.labels import common_phrase, distinct_keywords, label_candidates, quotes_for, topic_label
 from voc.topics.languages import LanguageKeywords, LanguageShare, keyword_languages, language_classes, language_shares
-from voc.topics.layout import DistinctUMAP, distinct_count
+from voc.topics.layout import DistinctUMAP, distinct_count, use_numba_cache
 
 __all__ = ["Embed", "TopicFit", "fit_topics"]
 
@@ -60,17 +55,15 @@ class TopicFit:
 
 
 def fit_topics(
-    texts: list[str], vectors: np.ndarray, topic_vectors: np.ndarray, sample: np.ndarray, documents: list[str],
-    surface: Callable[[str, list[str]], str], config: TopicsConfig, embed: Embed, languages: list[str],
+    texts: list[str], vectors: np.ndarray, topic_vectors: np.ndarray, sample: np.ndarray, lemmas: Callable[[], Lemmatized],
+    config: TopicsConfig, embed: Embed, languages: list[str],
 ) -> TopicFit:
     """Topics of the units. `vectors` are the units' own vectors (for quotes), `topic_vectors` the vectors
-    clustered (with item context), `sample` the rows fitted on, `documents` the lemma strings of the sampled units
-    (in `sample` order: keywords and labels come from the sample, so the other units need no lemmas), `languages`
-    the language code per unit."""
+    clustered (with item context), `sample` the rows fitted on, `lemmas` gives the lemmas of the sampled units'
+    texts (keywords and labels come from the sample, so the other units need none); it is called once the clusters
+    are found, so the lemmas may be made meanwhile (voc.text.lemma_worker). `languages`: the language code per unit."""
     if len(languages) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(languages)} languages: expected one language per unit")
-    if len(documents) != len(sample):
-        raise ValueError(f"{len(documents)} documents for a sample of {len(sample)}: expected one per sampled unit")
     started = time.perf_counter()
     n = len(texts)
     distinct = distinct_count(topic_vectors[sample])
@@ -79,9 +72,11 @@ def fit_topics(
                     len(sample), distinct, max(2 * config.min_topic_size, config.umap.n_neighbors + 2))
         return _no_topics(n, vectors.shape[1] if vectors.ndim == 2 else 0, len(sample))
     model = _bertopic(config, embed)
-    with _quiet("BERTopic"):
-        clusters = np.asarray(model.fit_transform(documents, embeddings=topic_vectors[sample])[0])
+    with _quiet("BERTopic"):  # its words at the end of the fit are replaced by _keywords': it may count the texts
+        clusters = np.asarray(model.fit_transform([texts[i] for i in sample], embeddings=topic_vectors[sample])[0])
     fitted_s = time.perf_counter() - started
+    lemmatized = lemmas()
+    documents, surface = [lemmatized.document(texts[i]) for i in sample], lemmatized.surface
     clusters = _merge_near_duplicates(clusters, topic_vectors[sample], config.merge_similarity)
     assignments, outliers_before = _assign(clusters, sample, topic_vectors, config.outlier_similarity)
     assignments = _by_size(assignments)
@@ -142,7 +137,7 @@ def _label_units(members: np.ndarray, position: np.ndarray, languages: list[str]
 
 
 def _bertopic(config: TopicsConfig, embed: Embed):  # noqa: ANN202
-    _numba_cache()
+    use_numba_cache()
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -262,23 +257,6 @@ def _no_topics(n: int, dim: int, fitted_on: int) -> TopicFit:
               "outlier_share_before_reassignment": 1.0 if n else 0.0, "outlier_share": 1.0 if n else 0.0,
               "fit_s": 0.0, "total_s": 0.0, "note": "too few units to fit topics"}
     return TopicFit(np.full(n, -1, dtype=np.int64), [], [], [], np.zeros((0, dim), dtype=np.float32), [], [], report)
-
-
-def _numba_cache() -> None:
-    """UMAP's numba kernels compile once per machine, not in every process: into NUMBA_CACHE_DIR when it is set, else
-    voc's folder of the user's cache ($XDG_CACHE_HOME or ~/.cache), else (no writable home) a folder of this process.
-    Kernels loaded from the cache give the same layout as freshly compiled ones (checked on BANKING77 and the sample);
-    a process that loads them (with the layout kernels of voc.topics.layout) fits about 17 s sooner on 2 cores."""
-    if "numba" in sys.modules or "NUMBA_CACHE_DIR" in os.environ:
-        return
-    try:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "voc" / "numba"
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()  # writable
-    except (OSError, RuntimeError):  # RuntimeError: no home directory
-        folder = Path(tempfile.mkdtemp(prefix="voc-numba-"))
-        atexit.register(shutil.rmtree, folder, True)
-    os.environ["NUMBA_CACHE_DIR"] = str(folder)
 
 
 @contextmanager

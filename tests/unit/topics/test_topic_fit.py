@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from voc.config import TopicsConfig
+from voc.text.lemmas import Lemmatized
 from voc.topics.fit import fit_topics
 from voc.topics.vectors import fit_sample
 
@@ -29,8 +30,9 @@ def fake_embed(texts: list[str]) -> np.ndarray:
     return out / np.where(norms == 0, 1, norms)
 
 
-def surface(term: str, texts: list[str]) -> str:  # noqa: ARG001
-    return term
+def lemmas_of(texts: list[str], documents: list[str]):
+    """The texts' lemma documents as voc.text.lemmas gives them (each word its own lemma and wording)."""
+    return lambda: Lemmatized({text: [(w, w) for w in doc.split()] for text, doc in zip(texts, documents, strict=True)})
 
 
 def synthetic():
@@ -53,7 +55,7 @@ DOCUMENTS = [t.lower() for t in TEXTS]
 def fit(texts=TEXTS, vectors=VECTORS, sample=SAMPLE, documents=DOCUMENTS, languages=None, **settings):
     config = TopicsConfig(min_topic_size=10, **{"representation": "ctfidf", **settings})
     languages = languages or ["en"] * len(texts)
-    return fit_topics(texts, vectors, vectors, sample, [documents[i] for i in sample], surface, config, fake_embed, languages)
+    return fit_topics(texts, vectors, vectors, sample, lemmas_of(texts, documents), config, fake_embed, languages)
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +116,7 @@ def test_without_a_common_phrase_labels_are_chosen_from_keywords_encoded_in_one_
 
     documents = [f"{text.split()[0].lower()} only{j}" for j, text in enumerate(TEXTS)]  # no two-word phrase repeats
     config = TopicsConfig(min_topic_size=10, representation="ctfidf")
-    result = fit_topics(TEXTS, VECTORS, VECTORS, SAMPLE, [documents[i] for i in SAMPLE], surface, config, counting,
-                        ["en"] * len(TEXTS))
+    result = fit_topics(TEXTS, VECTORS, VECTORS, SAMPLE, lemmas_of(TEXTS, documents), config, counting, ["en"] * len(TEXTS))
     assert result.count == 4 and len(calls) == 1
     offered = set(calls[0])
     for t in range(result.count):

@@ -1,0 +1,76 @@
+"""Lemmas of the topic fit's sample, made in a worker process while the fit lays out the vectors.
+
+UMAP's layout epochs run on one core, and so does spaCy's tagger and lemmatizer; the fit needs the lemmas only once
+its clusters are found (for keywords and labels). With a second core, a worker process lemmatises the sample's main
+language meanwhile: `python -m voc.text.lemma_worker IN OUT`, a fresh interpreter that inherits nothing of the night's
+process but its environment. The texts of other languages, usually few, are lemmatised in this process when the
+lemmas are asked for. The lemmas are the same either way; a worker that fails or is killed only costs its time: its
+texts are then lemmatised here, with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from voc.cores import usable_cores
+from voc.text.lemmas import Lemmatized, lemmatize, load_lemmatizer
+
+__all__ = ["WORKER_MIN_TEXTS", "lemmas_meanwhile"]
+
+log = logging.getLogger(__name__)
+WORKER_MIN_TEXTS = 2000  # fewer texts are lemmatised here: starting a worker (Python, spaCy, the model) takes ~3 s
+_ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+@contextmanager
+def lemmas_meanwhile(groups: dict[str, list[str]]) -> Iterator[Callable[[], Lemmatized]]:
+    """Lemmatise texts grouped by language; the callable waits for the lemmas and returns them. The largest group goes
+    to a worker process as soon as the context opens, when it has WORKER_MIN_TEXTS texts and this process may use two
+    cores; a worker still running when the context closes is stopped."""
+    main = max(groups, key=lambda language: len(groups[language]), default=None)
+    if main is None or len(groups[main]) < WORKER_MIN_TEXTS or usable_cores() < 2:
+        yield lambda: _lemmatized(groups)
+        return
+    with tempfile.TemporaryDirectory(prefix="voc-lemmas-") as folder:
+        job, result, errors = (Path(folder) / name for name in ("job.json", "lemmas.json", "stderr.txt"))
+        job.write_text(json.dumps({"language": main, "texts": groups[main]}), encoding="utf-8")
+        with errors.open("wb") as stderr:
+            worker = subprocess.Popen([sys.executable, "-m", __name__, str(job), str(result)], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, **_ONE_THREAD})
+
+        def wait() -> Lemmatized:
+            others = _lemmatized({language: texts for language, texts in groups.items() if language != main})
+            if worker.wait() == 0:
+                return Lemmatized.combine([Lemmatized.read(result), others])
+            log.warning("the lemma worker process failed (exit %s: %s); lemmatising in this process", worker.returncode,
+                        errors.read_text(encoding="utf-8", errors="replace").strip()[-500:] or "no message")
+            return Lemmatized.combine([_lemmatized({main: groups[main]}), others])
+
+        try:
+            yield wait
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def _lemmatized(groups: dict[str, list[str]]) -> Lemmatized:
+    return Lemmatized.combine([lemmatize(texts, load_lemmatizer(language)) for language, texts in groups.items()])
+
+
+def main(arguments: list[str]) -> None:
+    job, result = (Path(a) for a in arguments)
+    work = json.loads(job.read_text(encoding="utf-8"))
+    lemmatize(work["texts"], load_lemmatizer(work["language"])).write(result)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
