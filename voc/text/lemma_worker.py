@@ -42,24 +42,34 @@ def lemmas_meanwhile(groups: dict[str, list[str]]) -> Iterator[Callable[[], Lemm
     with tempfile.TemporaryDirectory(prefix="voc-lemmas-") as folder:
         job, result, errors = (Path(folder) / name for name in ("job.json", "lemmas.json", "stderr.txt"))
         job.write_text(json.dumps({"language": main, "texts": groups[main]}), encoding="utf-8")
-        with errors.open("wb") as stderr:
-            worker = subprocess.Popen([sys.executable, "-m", __name__, str(job), str(result)], stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, **_ONE_THREAD})
+        worker = _start(job, result, errors)
 
         def wait() -> Lemmatized:
             others = _lemmatized({language: texts for language, texts in groups.items() if language != main})
-            if worker.wait() == 0:
+            if worker is not None and worker.wait() == 0:
                 return Lemmatized.combine([Lemmatized.read(result), others])
-            log.warning("the lemma worker process failed (exit %s: %s); lemmatising in this process", worker.returncode,
-                        errors.read_text(encoding="utf-8", errors="replace").strip()[-500:] or "no message")
+            if worker is not None:
+                log.warning("the lemma worker process failed (exit %s: %s); lemmatising in this process", worker.returncode,
+                            errors.read_text(encoding="utf-8", errors="replace").strip()[-500:] or "no message")
             return Lemmatized.combine([_lemmatized({main: groups[main]}), others])
 
         try:
             yield wait
         finally:
-            if worker.poll() is None:
+            if worker is not None and worker.poll() is None:
                 worker.kill()
                 worker.wait()
+
+
+def _start(job: Path, result: Path, errors: Path) -> subprocess.Popen | None:
+    """The worker (this interpreter, one BLAS thread), or None when no process can be started (reported)."""
+    try:
+        with errors.open("wb") as stderr:
+            return subprocess.Popen([sys.executable, "-m", __name__, str(job), str(result)], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, **_ONE_THREAD})
+    except OSError as exc:
+        log.warning("no lemma worker process could be started (%s); lemmatising in this process", exc)
+        return None
 
 
 def _lemmatized(groups: dict[str, list[str]]) -> Lemmatized:

@@ -57,6 +57,14 @@ def test_a_failed_worker_is_reported_and_its_texts_lemmatised_here(workers, monk
     assert words(result, ENGLISH) == expected(ENGLISH, "en")
 
 
+def test_no_worker_process_at_all_is_reported_and_its_texts_lemmatised_here(workers, monkeypatch, caplog):
+    monkeypatch.setattr(lemma_worker.sys, "executable", "/nonexistent/python")
+    with caplog.at_level(logging.WARNING), lemmas_meanwhile(GROUPS) as lemmas:
+        result = lemmas()
+    assert workers == [] and "no lemma worker process could be started" in caplog.text
+    assert words(result, ENGLISH) == expected(ENGLISH, "en")
+
+
 def test_a_worker_not_waited_for_is_stopped(workers):
     with lemmas_meanwhile(GROUPS):
         pass
