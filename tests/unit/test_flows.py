@@ -29,6 +29,7 @@ def test_a_configured_server_is_left_alone(tmp_path, monkeypatch):
 
 def test_preloading_imports_the_steps_libraries_and_leaves_a_missing_one_to_its_step(monkeypatch):
     monkeypatch.setattr(pipeline, "_STEP_LIBRARIES", ("voc_no_such_library", "colorsys"))
+    monkeypatch.setattr(pipeline, "use_numba_cache", lambda: None)
     monkeypatch.delitem(sys.modules, "colorsys", raising=False)
     pipeline.preload_libraries()
     assert "colorsys" in sys.modules

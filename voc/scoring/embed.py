@@ -45,7 +45,7 @@ class TextModel(Protocol):
 class EmbedStats:
     texts: int
     distinct: int
-    cached: int  # distinct texts (per scoring route) whose vector and scores were both cached
+    cached: int  # distinct texts (per scoring route) whose vector and scores (when asked for) were cached
     encoded: int  # distinct texts (per scoring route) that went through the models
     encode_s: float
 

@@ -169,19 +169,25 @@ class Scorer:
             out_scores[:, :3] = self._sentiment_of(sentiment, done[sentiment])
             out_scores[:, 3] = self._frustration_of(frustration, done[frustration])
         if vectors and out_vectors is None:
-            trunk = None if scores else self._shared_trunk(sentiment)
+            trunk = None if scores else self._shared_trunk(sentiment, frustration)
             out_vectors = (_encode(self.encoder, texts, self.models.batch_size) if trunk is None
                            else _trunk_vectors(trunk, texts, self.models.batch_size))
         return out_vectors, out_scores
 
-    def _shared_trunk(self, source: Source):  # noqa: ANN202
-        """The trunk of `source` when it runs on models.encoder, else None. Vectors alone then come from the pass that
-        scores with it, so a text gets the same vector, bit for bit, whether it was scored too or not (a topic fit
-        follows even differences in the seventh decimal, which sentence-transformers' `encode` has)."""
-        if not isinstance(source, AffectSource):
+    def _shared_trunk(self, *sources: Source):  # noqa: ANN202
+        """The trunk of models.encoder when one of `sources` scores on it, else None (nothing is loaded to find out).
+        Vectors alone then come from the pass that gives those sources' texts their vectors when they are scored: the
+        same vectors, bit for bit, for texts batched alike (a topic fit follows even differences in the seventh decimal,
+        such as sentence-transformers' `encode` has)."""
+        from voc.scoring.model_folder import read_config  # noqa: PLC0415
+
+        if not any(isinstance(s, AffectSource) and read_config(s.folder).get("base_encoder") == self.encoder.identity
+                   for s in sources):
             return None
-        trunk = self._trunk_for(source)
-        return trunk if trunk.encoder is self.encoder else None
+        try:
+            return _trunk(self.encoder)
+        except ModelNotAvailableError:  # not a BERT-style model, or no fast tokeniser
+            return None
 
     def _probabilities(self, source: Source, texts: list[str], share: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """The source's probabilities of the texts, and models.encoder's vectors when asked to `share` and they

@@ -12,7 +12,7 @@ about 12 s of neighbours for a 50k-unit fit sample), with the same topics (NMI w
 
 Kernels: the numba functions UMAP runs with given neighbours (fuzzy set, layout epochs) are compiled without numba's
 cache, about 6 s in every process on 2 cores. `_cache_umap_kernels` turns the cache on for them (NUMBA_CACHE_DIR,
-set by voc.topics.fit): loaded kernels give the same layout, byte for byte.
+set by `use_numba_cache`): loaded kernels give the same layout, byte for byte.
 """
 
 from __future__ import annotations

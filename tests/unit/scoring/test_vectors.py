@@ -116,10 +116,9 @@ def test_a_new_scorer_rescores_without_encoding_vectors_again(tmp_path):
 
 def test_vectors_alone_skip_the_scoring_models_and_the_score_cache(tmp_path):
     cache = VectorCache(tmp_path, "fake@1")
-    score_cache = VectorCache(tmp_path / "scores", "fake-scores@1")
-    embed_texts(["a"], FakeEncoder(), cache, score_cache=score_cache)
+    embed_texts(["a"], FakeEncoder(), cache)
+    score_cache = VectorCache(tmp_path / "scores", "fake-scores@2")  # "a" has no scores of this model: not asked for
     model = FakeEncoder()
-    model.score_identity = "fake-scores@2"  # "a" has no scores of this model: not asked for them
     vectors, scores, stats = embed.embed_texts(["a", "b", "a"], model, cache, score_cache, with_scores=False)
     assert scores is None and model.calls == [["b"]] and model.asked == [(True, False)]
     assert (stats.cached, stats.encoded) == (1, 1)

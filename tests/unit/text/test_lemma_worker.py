@@ -1,6 +1,7 @@
 """Lemmas made in a worker process are the lemmas made here; a failed or unneeded worker changes nothing."""
 
 import logging
+import signal
 import subprocess
 
 import pytest
@@ -41,10 +42,12 @@ def expected(texts, language):
     return words(lemmatize(texts, load_lemmatizer(language)), texts)
 
 
-def test_the_main_language_is_lemmatised_by_a_worker_with_the_same_lemmas(workers):
+def test_the_main_language_is_lemmatised_by_a_worker_with_the_same_lemmas(workers, monkeypatch):
+    here = []
+    monkeypatch.setattr(lemma_worker, "lemmatize", lambda texts, nlp: here.append(texts) or lemmatize(texts, nlp))
     with lemmas_meanwhile(GROUPS) as lemmas:
         result = lemmas()
-    assert len(workers) == 1 and workers[0].returncode == 0
+    assert len(workers) == 1 and workers[0].returncode == 0 and here == [ITALIAN]
     assert words(result, ENGLISH) == expected(ENGLISH, "en") and words(result, ITALIAN) == expected(ITALIAN, "it")
     assert result.document(ENGLISH[0]) == "card charge twice booking"
 
@@ -68,7 +71,18 @@ def test_no_worker_process_at_all_is_reported_and_its_texts_lemmatised_here(work
 def test_a_worker_not_waited_for_is_stopped(workers):
     with lemmas_meanwhile(GROUPS):
         pass
-    assert workers[0].poll() is not None
+    assert workers[0].returncode == -signal.SIGKILL
+
+
+def test_a_text_in_two_languages_takes_the_later_groups_lemmas_with_or_without_a_worker(workers, monkeypatch):
+    shared = "The cats are running"
+    groups = {"it": [shared], "en": [*ENGLISH, shared]}
+    with lemmas_meanwhile(groups) as lemmas:
+        with_worker = lemmas().document(shared)
+    monkeypatch.setattr(lemma_worker, "usable_cores", lambda: 1)
+    with lemmas_meanwhile(groups) as lemmas:
+        here = lemmas().document(shared)
+    assert len(workers) == 1 and with_worker == here == "cat run"
 
 
 @pytest.mark.parametrize("min_texts, cores", [(len(ENGLISH) + 1, 2), (len(ENGLISH), 1)])
