@@ -2,12 +2,13 @@
 
 UMAP's layout epochs run on one core, and so does spaCy's tagger and lemmatizer; the fit needs the lemmas only once
 its clusters are found (for keywords and labels). With a second core, a worker process lemmatises the sample's main
-language meanwhile: `python -m voc.text.lemma_worker IN OUT`, a fresh interpreter that inherits nothing of the night's
-process but its environment and import path. The texts of other languages, usually few, are lemmatised in this
-process when the lemmas are asked for. The lemmas are the same either way (a text in two language groups takes the
-lemmas of the later group, as when all are lemmatised here); a worker that fails, is killed or cannot be started
-only costs its time: its texts are then lemmatised here, with a warning. The worker removes the texts it was given
-from disk as soon as it has read them, and leaves no result behind if the night's process is gone when it is done.
+language meanwhile: `python -P -m voc.text.lemma_worker JOB RESULT PARENT_PID`, a fresh interpreter that inherits
+nothing of the night's process but its environment and import path. The texts of other languages, usually few, are
+lemmatised in this process when the lemmas are asked for. The lemmas are the same either way (a text in two language
+groups takes the lemmas of the later group, as when all are lemmatised here); a worker that fails, is killed or
+cannot be started only costs its time: its texts are then lemmatised here, with a warning. The worker removes the
+texts it was given from disk as soon as it has read them, and leaves no result behind if the night's process is gone
+when it is done.
 """
 
 from __future__ import annotations
