@@ -20,7 +20,8 @@ MAP = JourneyMap.model_validate({
     "stages": [
         {"id": "discover", "name": "Discover", "description": "Finding the product.", "cues": ["saw an ad"],
          "customer_actions": ["browse"], "goals": ["find a product"], "touchpoints": ["ads", "site"]},
-        {"id": "purchase", "name": "Purchase", "description": "Buying it.", "touchpoints": ["site", "store"]},
+        {"id": "purchase", "name": "Purchase", "description": "Buying it.", "touchpoints": ["site", "store"],
+         "kpis": [{"id": "conversion", "name": "Checkout conversion"}]},
         {"id": "support", "name": "Support", "description": "Getting help.", "cues": ["broken"], "touchpoints": ["hotline"]},
     ],
 })
@@ -41,11 +42,11 @@ def assign(rows, items=None, topics=None, channels=None, fixed=None, sentiment=N
                          None if tone is None else np.array(tone))
 
 
-def test_stage_texts_are_name_description_clauses_cues_actions_and_goals_in_map_order():
+def test_stage_texts_are_name_description_clauses_cues_actions_goals_and_kpi_names_in_map_order():
     texts, owner = stage_texts(MAP)
     assert texts == ["Discover", "Finding the product", "saw an ad", "browse", "find a product",
-                     "Purchase", "Buying it", "Support", "Getting help", "broken"]
-    np.testing.assert_array_equal(owner, [0, 0, 0, 0, 0, 1, 1, 2, 2, 2])
+                     "Purchase", "Buying it", "Checkout conversion", "Support", "Getting help", "broken"]
+    np.testing.assert_array_equal(owner, [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2])
 
 
 def test_a_description_is_cut_at_its_punctuation_into_clauses_of_two_words_or_more():
