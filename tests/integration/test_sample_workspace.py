@@ -126,7 +126,7 @@ def test_planted_pain_points_and_motivations_are_found_in_their_stage(published)
     themes = json.loads((SAMPLE / "planted.json").read_text())["themes"]
     found = {t["name"]: _insights_matching(published, t) for t in themes}
     missed = sorted(name for name, hits in found.items() if not hits)
-    assert len(missed) <= 8, missed  # measured: 22 of 26 themes found (see README, Topics and stages)
+    assert len(missed) <= 8, missed  # measured: 23 of 26 themes found (see README, Topics and stages)
     pains = [t for t in themes if t["kind"] == "pain_point"]
     assert sum(bool(found[t["name"]]) for t in pains) >= 0.75 * len(pains)
 
