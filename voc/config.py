@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from voc.errors import ConfigError, Problem
+from voc.groups import MODEL_WINDOW_CHARS
 
 __all__ = [
     "ColumnMap",
@@ -207,6 +208,11 @@ class ModelsConfig(Strict):
     )
     device: str = Field("auto", description="auto = CUDA (fp16) when a GPU is visible, else CPU; or cpu, cuda, cuda:1.")
     batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
+    item_scores: Literal["whole", "mean"] = Field(
+        "whole", description="whole = an item that is one message of several units (a survey answer, a query) within "
+        "the models' window is scored on its whole text (better against document labels); mean = every item gets the "
+        "mean of its units' scores (faster: no scoring pass over whole survey answers).",
+    )
 
 
 class UmapConfig(Strict):
@@ -259,7 +265,7 @@ class TopicsConfig(Strict):
         "a follow-up like 'what should I do?' joins its item's topic.",
     )
     context_max_chars: int = Field(
-        1000, ge=0, description="An item that is one message of several units (a query, a survey answer), at most this "
+        MODEL_WINDOW_CHARS, ge=0, description="An item that is one message of several units (a query, a survey answer), at most this "
         "long, is encoded whole as its units' context; the units of threads and of longer messages get the mean of their "
         "item's other units. 0 = always the mean.",
     )

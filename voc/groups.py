@@ -1,10 +1,13 @@
-"""Means of rows by group: the context an utterance gets from its item, the agreement within a topic, centroids."""
+"""Rows by group: the context an utterance gets from its item, the agreement within a topic, centroids, and the
+items that are read whole (one message of several units)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_centroids", "group_means", "others_mean"]
+__all__ = ["MODEL_WINDOW_CHARS", "group_centroids", "group_means", "others_mean", "whole_messages"]
+
+MODEL_WINDOW_CHARS = 1000  # the models read at most 256 word pieces: about 1,000 characters of English
 
 
 def group_means(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -38,3 +41,26 @@ def others_mean(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
     np.add.at(sums, index, rows)
     counts = np.bincount(index)[index][:, None] - 1
     return ((sums[index] - rows) / np.maximum(counts, 1)).astype(np.float32) * (counts > 0)
+
+
+def whole_messages(items: np.ndarray, messages: np.ndarray, texts: list[str], max_chars: int,
+                   ) -> tuple[list[str], list[np.ndarray]]:
+    """The items read whole: each item that is a single message of several units (a query, a survey answer split into
+    sentences) and at most `max_chars` long with its units joined by spaces. (joined texts, the rows of each one's
+    units), in the order of their message index. `items` and `messages` are group indices per row (a message is
+    within one item); the units of a thread (several messages) or of a longer message are never joined."""
+    if len(texts) == 0:
+        return [], []
+    order = np.argsort(messages, kind="stable")
+    starts = np.flatnonzero(np.r_[True, messages[order][1:] != messages[order][:-1]])
+    item_size = np.bincount(items)
+    joined: list[str] = []
+    rows: list[np.ndarray] = []
+    for members in np.split(order, starts[1:]):
+        if len(members) < 2 or len(members) < item_size[items[members[0]]]:
+            continue
+        text = " ".join(texts[i] for i in members)
+        if len(text) <= max_chars:
+            joined.append(text)
+            rows.append(members)
+    return joined, rows

@@ -23,6 +23,7 @@ import importlib
 import json
 import logging
 import platform
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,6 +38,7 @@ from voc.errors import VocError
 from voc.export import write_database, write_exports
 from voc.export.alerts import send_webhook, slack_payload
 from voc.export.report import write_report
+from voc.groups import MODEL_WINDOW_CHARS, whole_messages
 from voc.incremental import (digest, frame_digest, order_like, reused_units, same_order, settings_fingerprint,
                              source_fingerprint, source_inputs, split_reusable, versions)
 from voc.insights.impact import impact
@@ -51,7 +53,7 @@ from voc.night import Night, Progress, open_night
 from voc.scoring.cache import VectorCache
 from voc.scoring.embed import Block, RunBlocks, embed_texts
 from voc.scoring.scorer import Scorer, measured_languages
-from voc.scoring.scores import aggregate_items, with_unit_scores
+from voc.scoring.scores import PROBABILITY_COLUMNS, aggregate_items, with_unit_scores
 from voc.schema import (ALERTS, CUSTOMER_PATHS, FEEDBACK, FRAGMENTATION, QUARANTINE, STAGE_INSIGHTS, TOPIC_LINEAGE,
                         TOPIC_REGISTRY, TOPICS, TRANSITIONS, UNASSIGNED, UNITS, Table)
 from voc.sources import Collected, read_source
@@ -283,22 +285,41 @@ def _merge_stats(a: dict, b: dict) -> dict:
 
 
 def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> Path:
-    """Vectors (rows in units order) and scores of every unit; items get their units' mean scores. Texts missing
-    from the caches go through the models in blocks of `executor.batch_texts`: here, or all at once by
-    `run_blocks` (each block then computed by `score_block`)."""
+    """Vectors (rows in units order) and scores of every unit, and scores of every item: an item that is one message
+    of several units within the models' window (voc.groups.whole_messages) is scored whole (unless
+    `models.item_scores: mean`), any other item gets its units' mean. Texts missing from the caches go through the models in blocks of `executor.batch_texts`: here, or
+    all at once by `run_blocks` (each block then computed by `score_block`)."""
     units, feedback = _load(prepared, "units"), _load(prepared, "feedback")
     models = _models(night)
-    with night.step("score", total=units["text"].n_unique()) as tick:
-        vectors, scores, stats = embed_texts(units["text"].to_list(), models.scorer, models.vector_cache, models.score_cache,
-                                             tick, refresh=night.full, block_size=night.workspace.config.executor.batch_texts,
-                                             run_blocks=run_blocks, languages=units["language"].to_list())
+    texts, languages = units["text"].to_list(), units["language"].to_list()
+    whole, members = (whole_messages(_item_index(units), _message_index(units), texts, MODEL_WINDOW_CHARS)
+                      if night.workspace.config.models.item_scores == "whole" else ([], []))
+    whole_languages = [Counter(languages[i] for i in rows).most_common(1)[0][0] for rows in members]
+    with night.step("score", total=units["text"].n_unique() + len(set(whole))) as tick:
+        embed = functools.partial(embed_texts, model=models.scorer, vector_cache=models.vector_cache,
+                                  score_cache=models.score_cache, tick=tick, refresh=night.full, run_blocks=run_blocks,
+                                  block_size=night.workspace.config.executor.batch_texts)
+        vectors, scores, stats = embed(texts, languages=languages)
+        # Whole items: vectors and the main models' scores in the batches in which the topic step asks for their vectors
+        # (identical vectors, bit for bit), then the scores of those in a language other models score.
+        _, whole_scores, first = embed(whole)
+        routed = [i for i, language in enumerate(whole_languages) if models.scorer.score_route(language)]
+        _, routed_scores, second = embed([whole[i] for i in routed], languages=[whole_languages[i] for i in routed], tick=None)
+        whole_scores[routed] = routed_scores
         scored = with_unit_scores(units, scores, keep_probabilities=True)
-        items = aggregate_items(scored)
+        read_whole = units["feedback_id"].gather([rows[0] for rows in members])
+        items = aggregate_items(pl.concat([
+            scored.filter(~pl.col("feedback_id").is_in(read_whole.implode())).select("feedback_id", *PROBABILITY_COLUMNS, "frustration"),
+            with_unit_scores(read_whole.to_frame(), whole_scores, keep_probabilities=True).select(
+                "feedback_id", *PROBABILITY_COLUMNS, "frustration"),
+        ]))
         feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
         out = _save(night, "score", feedback=FEEDBACK.conform(feedback), units=UNITS.conform(with_unit_scores(units, scores)))
         np.save(out / "vectors.npy", vectors)
         _warn_uncovered_languages(night, units)
         night.record("score", {**models.scorer.describe(), **stats.as_dict(),
+                               "items_read_whole": {"items": len(whole), "encoded": first.encoded + second.encoded,
+                                                    "encode_s": round(first.encode_s + second.encode_s, 3)},
                                "languages_measured": sorted(measured_languages(models.scorer)),
                                "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
     return out

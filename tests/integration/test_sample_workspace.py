@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 import pytest
 
 from voc.config import load_workspace
 from voc.journey.fragmentation import fragmentation, stage_fragmentation
+from voc.scoring.scorer import Scorer
 from voc.text.redact import iban_ok, luhn_ok
 
 pytestmark = pytest.mark.slow
@@ -94,6 +96,26 @@ def test_every_unit_and_item_is_scored_and_scores_follow_the_survey_score(publis
     promoters = nps.filter(pl.col("score") >= 9)["frustration"].mean()
     assert detractors > promoters + 0.1
 
+
+
+def test_a_one_message_item_is_scored_whole_and_a_thread_gets_its_units_mean(published):
+    units = pl.read_parquet(published / "units.parquet")
+    feedback = pl.read_parquet(published / "feedback.parquet").select("feedback_id", "sentiment", "frustration")
+    per_item = (units.sort("message_index", "unit_index").group_by("feedback_id", maintain_order=True)
+                .agg(pl.col("text").str.join(" ").alias("joined"), pl.col("message_index").n_unique().alias("messages"),
+                     pl.len().alias("units"), pl.col("sentiment").mean().alias("unit_mean"),
+                     (pl.col("language") == "en").all().alias("english"))
+                .join(feedback, on="feedback_id"))
+    answers = per_item.filter(pl.col("messages") == 1, pl.col("units") >= 2, pl.col("joined").str.len_chars() <= 1000,
+                              "english").head(20)
+    threads = per_item.filter(pl.col("messages") >= 2)
+    assert answers.height == 20 and threads.height > 100
+    scorer = Scorer(load_workspace(SAMPLE / "voc.yaml").config.models, SAMPLE)
+    _, whole = scorer.run(answers["joined"].to_list(), vectors=False, scores=True)
+    np.testing.assert_allclose(answers["sentiment"].to_numpy(), whole[:, 2] - whole[:, 0], atol=1e-4)
+    np.testing.assert_allclose(answers["frustration"].to_numpy(), whole[:, 3], atol=1e-4)
+    assert (answers["sentiment"] - answers["unit_mean"]).abs().max() > 0.01  # not what averaging the sentences gives
+    np.testing.assert_allclose(threads["sentiment"].to_numpy(), threads["unit_mean"].to_numpy(), atol=1e-5)
 
 def test_topics_have_readable_labels_keywords_quotes_and_few_outliers(published):
     topics = pl.read_parquet(published / "topics.parquet")

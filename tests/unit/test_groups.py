@@ -1,8 +1,8 @@
-"""Group means on tiny hand-made rows: a unit's item context, its topic's agreement, centroids."""
+"""Groups on tiny hand-made rows: a unit's item context, its topic's agreement, centroids, items read whole."""
 
 import numpy as np
 
-from voc.groups import group_centroids, group_means, others_mean
+from voc.groups import group_centroids, group_means, others_mean, whole_messages
 
 
 def test_group_means_gives_each_row_the_mean_of_its_group():
@@ -49,3 +49,15 @@ def test_group_centroids_are_unit_normalised_means_and_zero_for_an_empty_group()
     centroids = group_centroids(rows, np.array([0, 0, -1, 2]), 3)
     np.testing.assert_allclose(centroids, [[0.6, 0.8], [0, 0], [1, 0]], atol=1e-6)
     assert centroids.dtype == np.float32
+
+
+def test_whole_messages_joins_one_message_items_of_several_units_within_the_limit():
+    items = np.array([2, 0, 2, 1, 1, 3, 4, 4])
+    messages = np.array([5, 0, 5, 1, 2, 3, 4, 4])  # item 1 is a thread of two messages; items 0 and 3 have one unit
+    texts = ["Card lost.", "Hi", "What now?", "Declined.", "Why?", "Thanks", "A very long first sentence.", "And more."]
+    joined, rows = whole_messages(items, messages, texts, max_chars=20)
+    assert joined == ["Card lost. What now?"]  # item 4 is one message too, but longer than 20 characters
+    assert [r.tolist() for r in rows] == [[0, 2]]
+    assert whole_messages(items, messages, texts, max_chars=100)[0] == ["A very long first sentence. And more.",
+                                                                       "Card lost. What now?"]  # by message index
+    assert whole_messages(np.array([], dtype=np.int64), np.array([], dtype=np.int64), [], 100) == ([], [])

@@ -1,10 +1,11 @@
-"""Scores as table columns: per unit from the model's probabilities, per item by averaging its units.
+"""Scores as table columns: per unit from the model's probabilities, per item by averaging rows of scores.
 
-An item's sentiment probabilities and its frustration are the plain means over its units, and its label
-is the most probable class of the mean. Measured against document labels (bench/results/aggregation.json,
-2,000 held-out reviews and 2,000 airline tweets), the plain mean beat a length-weighted mean, the most
-extreme unit and (for frustration) the most frustrated unit on both sets. Scoring the whole item text in
-one pass does better still (what `voc score` does) but costs a second pass over every item.
+An item that is one message of several units within the models' window (a query, a survey answer split into
+sentences) is scored whole in the score step, and its one row of scores is its item's; the units of a thread or of
+a longer message are averaged: the item's sentiment probabilities and its frustration are their plain means, and
+its label is the most probable class of the mean. Measured against document labels (bench/results/aggregation.json,
+2,000 held-out reviews and 2,000 airline tweets), the whole text beat every aggregate of its sentences, and the plain
+mean beat a length-weighted mean, the most extreme unit and (for frustration) the most frustrated unit on both sets.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def with_unit_scores(units: pl.DataFrame, scores: np.ndarray, keep_probabilities
 
 
 def aggregate_items(units: pl.DataFrame, key: str = "feedback_id") -> pl.DataFrame:
-    """One row per `key` with sentiment, sentiment_label and frustration from units that carry probabilities."""
+    """One row per `key` with sentiment, sentiment_label and frustration: the means of its rows' probabilities."""
     means = [pl.col(c).cast(pl.Float64).mean() for c in (*PROBABILITY_COLUMNS, "frustration")]
     items = units.group_by(key, maintain_order=True).agg(*means)
     return items.with_columns(*_labels()).drop(PROBABILITY_COLUMNS)

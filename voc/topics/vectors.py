@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from voc.groups import others_mean
+from voc.groups import others_mean, whole_messages
 
 __all__ = ["fit_sample", "item_context", "topic_vectors"]
 
@@ -24,23 +24,9 @@ def item_context(vectors: np.ndarray, items: np.ndarray, messages: np.ndarray, t
     length limit, get the mean of their item's other units. `items` and `messages` are group indices per unit (a
     message is within one item). The vectors come through the workspace's vector cache like any other text."""
     context = others_mean(vectors, items)
-    if len(vectors) == 0:
-        return context
-    order = np.argsort(messages, kind="stable")
-    starts = np.flatnonzero(np.r_[True, messages[order][1:] != messages[order][:-1]])
-    item_size = np.bincount(items)
-    whole: list[str] = []
-    rows: list[np.ndarray] = []
-    for members in np.split(order, starts[1:]):
-        if len(members) < 2 or len(members) < item_size[items[members[0]]]:
-            continue
-        joined = " ".join(texts[i] for i in members)
-        if len(joined) <= max_chars:
-            whole.append(joined)
-            rows.append(members)
+    whole, rows = whole_messages(items, messages, texts, max_chars)
     if whole:
-        encoded = encode(whole)
-        for members, vector in zip(rows, encoded, strict=True):
+        for members, vector in zip(rows, encode(whole), strict=True):
             context[members] = vector
     return context
 
