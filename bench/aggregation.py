@@ -3,7 +3,9 @@
 For the held-out reviews (rating 1-2 / 3 / 4-5) and the airline tweets (evaluation only), compares
 scoring the whole text with one forward pass against splitting it into sentences (spaCy, as `voc run`
 does) and aggregating the sentence probabilities: plain mean, mean weighted by sentence length, and the
-most extreme sentence. Writes bench/results/aggregation.json.
+most extreme sentence. `voc run` reads an item whole when it is one message of several units within the models'
+window (MODEL_WINDOW_CHARS) and takes the plain mean otherwise; `read_whole_by_voc_run` is the share of the
+documents it reads whole. Writes bench/results/aggregation.json.
 
     python bench/aggregation.py --data ../shared/data
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from voc.groups import MODEL_WINDOW_CHARS
 from voc.scoring.affect import load_affect, predict
 from voc.scoring.encoder import load_encoder
 from voc.scoring.metrics import macro_f1, roc_auc
@@ -62,10 +65,16 @@ def evaluate(trunk: Trunk, model, texts: list[str], labels: np.ndarray) -> dict:
     parts, _ = predict(trunk, model, pieces)
     weights = np.array([len(p) for p in pieces], dtype=float)
     results = {"documents": len(texts), "sentences": len(pieces),
+               "read_whole_by_voc_run": round(float(np.mean([len(t) <= MODEL_WINDOW_CHARS for t in texts])), 4),
                "whole_text": round(macro_f1(labels, whole[:, :3].argmax(1)), 4)}
     for how in ("mean", "length_weighted", "extreme"):
         results[how] = round(macro_f1(labels, aggregate(parts, owner, weights, len(texts), how)[:, :3].argmax(1)), 4)
     results["sentence_pass_s"] = round(time.perf_counter() - started, 1)
+    several = np.bincount(owner, minlength=len(texts)) >= 2  # the documents where reading whole and averaging differ
+    mean = aggregate(parts, owner, weights, len(texts), "mean")
+    results["several_sentences"] = {"documents": int(several.sum()),
+                                    "whole_text": round(macro_f1(labels[several], whole[several, :3].argmax(1)), 4),
+                                    "mean": round(macro_f1(labels[several], mean[several, :3].argmax(1)), 4)}
     negative = labels == 0  # frustration proxy: negative documents should rank above the rest
     results["frustration_auc_negative_vs_rest"] = {
         "whole_text": round(roc_auc(negative, whole[:, 3]), 4),
