@@ -209,8 +209,8 @@ class ModelsConfig(Strict):
     device: str = Field("auto", description="auto = CUDA (fp16) when a GPU is visible, else CPU; or cpu, cuda, cuda:1.")
     batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
     item_scores: Literal["whole", "mean"] = Field(
-        "whole", description="whole = an item that is one message of several units (a survey answer, a query) within "
-        "the models' window is scored on its whole text (better against document labels); mean = every item gets the "
+        "whole", description="whole = an item that is one message of several units (a survey answer, a query) of at "
+        "most 1,000 characters (the models' window) is scored on its whole text (better against document labels); mean = every item gets the "
         "mean of its units' scores (faster: no scoring pass over whole survey answers).",
     )
 

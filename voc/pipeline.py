@@ -285,41 +285,44 @@ def _merge_stats(a: dict, b: dict) -> dict:
 
 
 def score(night: Night, prepared: Path, run_blocks: RunBlocks | None = None) -> Path:
-    """Vectors (rows in units order) and scores of every unit, and scores of every item: an item that is one message
-    of several units within the models' window (voc.groups.whole_messages) is scored whole (unless
-    `models.item_scores: mean`), any other item gets its units' mean. Texts missing from the caches go through the models in blocks of `executor.batch_texts`: here, or
-    all at once by `run_blocks` (each block then computed by `score_block`)."""
+    """Vectors (rows in units order) and scores of every unit, and scores of every item: an item that is one
+    message of several units within the models' window (voc.groups.whole_messages) is scored on its whole text
+    (unless `models.item_scores: mean`), any other item gets its units' mean. Texts missing from the caches go
+    through the models in blocks of `executor.batch_texts`: here, or all at once by `run_blocks` (each block then
+    computed by `score_block`)."""
     units, feedback = _load(prepared, "units"), _load(prepared, "feedback")
     models = _models(night)
     texts, languages = units["text"].to_list(), units["language"].to_list()
-    whole, members = (whole_messages(_item_index(units), _message_index(units), texts, MODEL_WINDOW_CHARS)
-                      if night.workspace.config.models.item_scores == "whole" else ([], []))
-    whole_languages = [Counter(languages[i] for i in rows).most_common(1)[0][0] for rows in members]
+    whole, whole_rows = (whole_messages(_item_index(units), _message_index(units), texts, MODEL_WINDOW_CHARS)
+                         if night.workspace.config.models.item_scores == "whole" else ([], []))
+    whole_languages = [Counter(languages[i] for i in rows).most_common(1)[0][0] for rows in whole_rows]
     with night.step("score", total=units["text"].n_unique() + len(set(whole))) as tick:
         embed = functools.partial(embed_texts, model=models.scorer, vector_cache=models.vector_cache,
                                   score_cache=models.score_cache, tick=tick, refresh=night.full, run_blocks=run_blocks,
                                   block_size=night.workspace.config.executor.batch_texts)
         vectors, scores, stats = embed(texts, languages=languages)
-        # Whole items: vectors and the main models' scores in the batches in which the topic step asks for their vectors
-        # (identical vectors, bit for bit), then the scores of those in a language other models score.
-        _, whole_scores, first = embed(whole)
+        # Whole items: their vectors and the main models' scores, asked for without languages, so that the vectors are
+        # batched as when the topic step asks for vectors alone; then the scores of those that other models score.
+        _, whole_scores, whole_stats = embed(whole)
         routed = [i for i, language in enumerate(whole_languages) if models.scorer.score_route(language)]
-        _, routed_scores, second = embed([whole[i] for i in routed], languages=[whole_languages[i] for i in routed], tick=None)
+        _, routed_scores, routed_stats = embed([whole[i] for i in routed], languages=[whole_languages[i] for i in routed],
+                                               tick=None, with_vectors=False)
         whole_scores[routed] = routed_scores
+        probabilities = ("feedback_id", *PROBABILITY_COLUMNS, "frustration")
         scored = with_unit_scores(units, scores, keep_probabilities=True)
-        read_whole = units["feedback_id"].gather([rows[0] for rows in members])
+        read_whole = units["feedback_id"].gather([rows[0] for rows in whole_rows])
         items = aggregate_items(pl.concat([
-            scored.filter(~pl.col("feedback_id").is_in(read_whole.implode())).select("feedback_id", *PROBABILITY_COLUMNS, "frustration"),
-            with_unit_scores(read_whole.to_frame(), whole_scores, keep_probabilities=True).select(
-                "feedback_id", *PROBABILITY_COLUMNS, "frustration"),
+            scored.filter(~pl.col("feedback_id").is_in(read_whole.implode())).select(probabilities),
+            with_unit_scores(read_whole.to_frame(), whole_scores, keep_probabilities=True).select(probabilities),
         ]))
         feedback = feedback.drop(items.columns[1:], strict=False).join(items, on="feedback_id", how="left", maintain_order="left")
         out = _save(night, "score", feedback=FEEDBACK.conform(feedback), units=UNITS.conform(with_unit_scores(units, scores)))
         np.save(out / "vectors.npy", vectors)
         _warn_uncovered_languages(night, units)
         night.record("score", {**models.scorer.describe(), **stats.as_dict(),
-                               "items_read_whole": {"items": len(whole), "encoded": first.encoded + second.encoded,
-                                                    "encode_s": round(first.encode_s + second.encode_s, 3)},
+                               "items_read_whole": {"items": len(whole), "encoded": whole_stats.encoded,
+                                                    "rescored_in_their_language": routed_stats.encoded,
+                                                    "encode_s": round(whole_stats.encode_s + routed_stats.encode_s, 3)},
                                "languages_measured": sorted(measured_languages(models.scorer)),
                                "cache_warnings": models.vector_cache.warnings + models.score_cache.warnings})
     return out

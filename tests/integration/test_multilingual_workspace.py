@@ -4,11 +4,14 @@ where the same evening wifi complaint is planted in both languages (the English 
 import json
 import shutil
 
+import numpy as np
 import polars as pl
 import pytest
 import yaml
 
 from conftest import SAMPLE, voc
+from voc.config import load_workspace
+from voc.scoring.scorer import Scorer
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +53,20 @@ def test_the_same_complaint_in_italian_and_english_lands_in_one_topic_with_keywo
     assert top[0] == top[1], top
     topic = pl.read_parquet(mixed_run / "topics.parquet").filter(pl.col("topic_id") == top[0]).row(0, named=True)
     assert {entry["language"] for entry in topic["keywords_by_language"]} == {"en", "it"}, topic["keywords_by_language"]
+
+
+def test_an_italian_answer_of_several_sentences_is_scored_whole_by_the_cross_lingual_model(mixed_run):
+    units = pl.read_parquet(mixed_run / "units.parquet").filter(pl.col("source") == "nps_italia")
+    answers = (units.sort("message_index", "unit_index").group_by("feedback_id", maintain_order=True)
+               .agg(pl.col("text").str.join(" ").alias("joined"), pl.len().alias("units"),
+                    (pl.col("language") == "it").all().alias("italian"))
+               .filter(pl.col("units") >= 2, pl.col("italian"), pl.col("joined").str.len_chars() <= 1000).head(20)
+               .join(pl.read_parquet(mixed_run / "feedback.parquet").select("feedback_id", "sentiment"), on="feedback_id"))
+    assert answers.height == 20
+    workspace = mixed_run.parent.parent
+    scorer = Scorer(load_workspace(workspace / "voc.yaml").config.models, workspace)
+    joined = answers["joined"].to_list()
+    italian = scorer.run(joined, vectors=False, scores=True, languages=["it"] * len(joined))[1]
+    english = scorer.run(joined, vectors=False, scores=True)[1]
+    np.testing.assert_allclose(answers["sentiment"].to_numpy(), italian[:, 2] - italian[:, 0], atol=1e-4)
+    assert np.abs((italian - english)[:, :3]).max() > 0.01  # the English models would have said otherwise

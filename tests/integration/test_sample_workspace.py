@@ -97,7 +97,6 @@ def test_every_unit_and_item_is_scored_and_scores_follow_the_survey_score(publis
     assert detractors > promoters + 0.1
 
 
-
 def test_a_one_message_item_is_scored_whole_and_a_thread_gets_its_units_mean(published):
     units = pl.read_parquet(published / "units.parquet")
     feedback = pl.read_parquet(published / "feedback.parquet").select("feedback_id", "sentiment", "frustration")
@@ -116,6 +115,7 @@ def test_a_one_message_item_is_scored_whole_and_a_thread_gets_its_units_mean(pub
     np.testing.assert_allclose(answers["frustration"].to_numpy(), whole[:, 3], atol=1e-4)
     assert (answers["sentiment"] - answers["unit_mean"]).abs().max() > 0.01  # not what averaging the sentences gives
     np.testing.assert_allclose(threads["sentiment"].to_numpy(), threads["unit_mean"].to_numpy(), atol=1e-5)
+
 
 def test_topics_have_readable_labels_keywords_quotes_and_few_outliers(published):
     topics = pl.read_parquet(published / "topics.parquet")

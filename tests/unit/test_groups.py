@@ -52,9 +52,10 @@ def test_group_centroids_are_unit_normalised_means_and_zero_for_an_empty_group()
 
 
 def test_whole_messages_joins_one_message_items_of_several_units_within_the_limit():
-    items = np.array([2, 0, 2, 1, 1, 3, 4, 4])
-    messages = np.array([5, 0, 5, 1, 2, 3, 4, 4])  # item 1 is a thread of two messages; items 0 and 3 have one unit
-    texts = ["Card lost.", "Hi", "What now?", "Declined.", "Why?", "Thanks", "A very long first sentence.", "And more."]
+    items = np.array([2, 0, 2, 1, 1, 3, 4, 4, 1])
+    messages = np.array([5, 0, 5, 1, 2, 3, 4, 4, 1])  # item 1: a thread of two messages; items 0 and 3: one unit each
+    texts = ["Card lost.", "Hi", "What now?", "Declined.", "Why?", "Thanks", "A very long first sentence.", "And more.",
+             "Help!"]
     joined, rows = whole_messages(items, messages, texts, max_chars=20)
     assert joined == ["Card lost. What now?"]  # item 4 is one message too, but longer than 20 characters
     assert [r.tolist() for r in rows] == [[0, 2]]

@@ -2,7 +2,7 @@
 
 Each text is scored whole, in one pass (the model's window is 256 word pieces, about 1,000 characters;
 longer texts are cut there). On held-out reviews and airline tweets this beats splitting texts into
-sentences and averaging by 6-7 macro-F1 points (bench/results/aggregation.json). Empty texts get empty
+sentences and averaging by 4-7 macro-F1 points (bench/results/aggregation.json). Empty texts get empty
 scores; they are counted, never dropped.
 """
 

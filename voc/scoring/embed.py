@@ -63,11 +63,13 @@ def embed_texts(
     texts: list[str], model: TextModel, vector_cache: VectorCache, score_cache: VectorCache,
     tick: Callable[[int], None] | None = None, refresh: bool = False, block_size: int = _CHUNK,
     run_blocks: RunBlocks | None = None, languages: list[str | None] | None = None, with_scores: bool = True,
-) -> tuple[np.ndarray, np.ndarray | None, EmbedStats]:
+    with_vectors: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None, EmbedStats]:
     """(vectors, scores), one row per text in input order; new results are added to the caches.
     Without `with_scores` the scores are None and only texts without a cached vector go through the model, for their
-    vectors alone (texts that are only clustered or compared, such as whole items and keyword phrases: the encoder pass
-    costs about two thirds of the pass that also scores).
+    vectors alone (texts that are only clustered or compared, such as keyword phrases: the encoder pass costs about
+    two thirds of the pass that also scores). Without `with_vectors` the vectors are None and the vector cache is
+    neither read nor written (scores of texts whose vectors came from another call).
     `refresh` recomputes every text (and stores the fresh results). Texts missing from the caches go through
     `model.run` in blocks of `block_size` (sorted by length), one after the other; `run_blocks` computes all
     blocks at once instead (on a cluster: see flows/nightly.py). The blocks are the same either way.
@@ -79,9 +81,13 @@ def embed_texts(
     score_keys = keys if languages is None else _routed_keys(keys, [model.score_route(x) for x in languages])
     # one entry per score key (a text, or a text and its route): (vector key, text, language)
     entries = dict(zip(score_keys, zip(keys, texts, languages or [None] * len(texts), strict=True), strict=True))
-    vectors = {} if refresh else vector_cache.lookup(list(dict.fromkeys(keys)))
+    vectors = {} if refresh or not with_vectors else vector_cache.lookup(list(dict.fromkeys(keys)))
     scores = {} if refresh or not with_scores else score_cache.lookup(list(entries))
-    missing = [s for s, (k, _, _) in entries.items() if k not in vectors or (with_scores and s not in scores)]
+
+    def needs_vector(s: str) -> bool:
+        return with_vectors and entries[s][0] not in vectors
+
+    missing = [s for s in entries if needs_vector(s) or (with_scores and s not in scores)]
     missing.sort(key=lambda s: len(entries[s][1]))  # blocks of similar lengths: little padding in every batch
     started = time.perf_counter()
     if tick:
@@ -89,8 +95,8 @@ def embed_texts(
     requests: list[tuple[list[str], bool, bool]] = []  # (score keys, with vectors, with scores)
     for start in range(0, len(missing), block_size):
         block = missing[start : start + block_size]
-        no_vector = [s for s in block if entries[s][0] not in vectors]  # (perhaps no scores either): one pass for both
-        only_scores = [s for s in block if entries[s][0] in vectors]
+        no_vector = [s for s in block if needs_vector(s)]  # (perhaps no scores either): one pass for both
+        only_scores = [s for s in block if not needs_vector(s)]
         requests += [(part, want_vectors, with_scores and any(k not in scores for k in part))
                      for part, want_vectors in ((no_vector, True), (only_scores, False)) if part]
 
@@ -119,8 +125,9 @@ def embed_texts(
     stats = EmbedStats(texts=len(texts), distinct=len(entries), cached=len(entries) - len(missing),
                        encoded=len(missing), encode_s=round(elapsed, 3))
     if not keys:
-        return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 4), dtype=np.float32) if with_scores else None, stats
-    return (np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False),
+        return (np.zeros((0, 0), dtype=np.float32) if with_vectors else None,
+                np.zeros((0, 4), dtype=np.float32) if with_scores else None, stats)
+    return (np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False) if with_vectors else None,
             np.stack([scores[s] for s in score_keys]).astype(np.float32, copy=False) if with_scores else None, stats)
 
 

@@ -126,6 +126,18 @@ def test_vectors_alone_skip_the_scoring_models_and_the_score_cache(tmp_path):
     assert score_cache.lookup([text_key("b")]) == {}
 
 
+def test_scores_alone_neither_read_nor_write_vectors_even_when_refreshed(tmp_path):
+    cache = VectorCache(tmp_path, "fake@1")
+    embed_texts(["a"], FakeEncoder(), cache)
+    shards = sorted(p.name for p in cache.folder.glob("*.parquet"))
+    assert shards
+    model = FakeEncoder()
+    vectors, scores, stats = embed.embed_texts(["a", "b"], model, cache, VectorCache(tmp_path / "scores", "fake-scores@1"),
+                                               refresh=True, with_vectors=False)
+    assert vectors is None and model.asked == [(False, True)] and sorted(model.calls[0]) == ["a", "b"]
+    assert stats.encoded == 2 and sorted(p.name for p in cache.folder.glob("*.parquet")) == shards
+    np.testing.assert_allclose(scores, FakeEncoder().encode(["a", "b"])[:, :4])
+
 def test_refresh_computes_every_text_again(tmp_path):
     embed_texts(["a"], FakeEncoder(), VectorCache(tmp_path, "fake@1"))
     model = FakeEncoder()
