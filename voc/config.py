@@ -210,8 +210,8 @@ class ModelsConfig(Strict):
     batch_size: int = Field(64, ge=1, le=4096, description="texts per forward pass.")
     item_scores: Literal["whole", "mean"] = Field(
         "whole", description="whole = an item that is one message of several units (a survey answer, a query) of at "
-        "most 1,000 characters (the models' window) is scored on its whole text (better against document labels); mean = every item gets the "
-        "mean of its units' scores (faster: no scoring pass over whole survey answers).",
+        "most 1,000 characters (the models' window) is scored on its whole text (better against document labels); "
+        "mean = every item gets the mean of its units' scores (faster: no scoring pass over whole survey answers).",
     )
 
 
@@ -265,9 +265,9 @@ class TopicsConfig(Strict):
         "a follow-up like 'what should I do?' joins its item's topic.",
     )
     context_max_chars: int = Field(
-        MODEL_WINDOW_CHARS, ge=0, description="An item that is one message of several units (a query, a survey answer), at most this "
-        "long, is encoded whole as its units' context; the units of threads and of longer messages get the mean of their "
-        "item's other units. 0 = always the mean.",
+        MODEL_WINDOW_CHARS, ge=0, description="An item that is one message of several units (a query, a survey answer), "
+        "at most this long, is encoded whole as its units' context; the units of threads and of longer messages get the "
+        "mean of their item's other units. 0 = always the mean.",
     )
     window_days: int | None = Field(90, ge=1, description="Fit on the units of the last this many days (counted back from "
                                     "the newest unit); older units join the fitted topics. null = all units.")
