@@ -1,5 +1,7 @@
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,23 @@ def test_validate_reports_a_model_path_that_does_not_exist(tmp_path, capsys, mon
     config.write_text(config.read_text().replace("  sentiment: default", "  sentiment: models/nowhere", 1))
     assert main(["validate", "--config", str(config)]) == 2
     assert "'models/nowhere' is neither a folder" in capsys.readouterr().err
+
+
+def test_the_command_exits_with_mains_code_after_the_exit_handlers_and_what_it_printed(tmp_path):
+    """`voc` skips Python's teardown, not what a normal exit does: output is flushed, exit handlers run, and a
+    thread that is not a daemon is waited for."""
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from voc.cli import command\n"
+        "atexit.register(lambda: print('handler ran', flush=True))\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        f"sys.argv = ['voc', 'run', '--config', {str(tmp_path / 'nope.yaml')!r}]\n"
+        "print('before', end='')\n"
+        "command()\n"
+        "print('never here')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout.startswith("before") and "thread done\nhandler ran" in done.stdout
+    assert "never here" not in done.stdout
+    assert "file not found" in done.stderr
