@@ -68,7 +68,8 @@ def timed_run(folder: Path, *args: str) -> dict:
 
 
 def raw_encoding(folder: Path) -> dict:
-    """A fresh process: import, load the encoder voc used, encode the run's distinct unit texts."""
+    """A fresh process: import, load the encoder voc used, encode the run's distinct unit texts. It ends as `voc`
+    does, without Python's teardown."""
     texts = folder / "texts.json"
     units = pl.read_parquet(folder / "out" / "latest" / "units.parquet", columns=["text"])
     texts.write_text(json.dumps(units["text"].unique(maintain_order=True).to_list()))
@@ -76,7 +77,8 @@ def raw_encoding(folder: Path) -> dict:
               "from voc.scoring.encoder import load_encoder\n"
               f"texts = json.load(open({str(texts)!r}))\n"
               "load_encoder('default', 'auto').encode(texts)\n"
-              "print(json.dumps({'texts': len(texts), 'in_process_s': time.perf_counter() - t0}))")
+              "print(json.dumps({'texts': len(texts), 'in_process_s': time.perf_counter() - t0}), flush=True)\n"
+              "import os; os._exit(0)")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return {"wall_s": round(time.perf_counter() - started, 1), **json.loads(done.stdout.strip().splitlines()[-1])}
