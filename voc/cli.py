@@ -456,14 +456,13 @@ def _train(args: argparse.Namespace) -> int:
 def command() -> NoReturn:
     """The `voc` command: main(), then the process ends without tearing its modules down. Once the libraries of
     a run are imported (torch, transformers, spaCy, BERTopic, Prefect), Python's own teardown takes about 2 s on 2
-    cores and does nothing the command needs: threads that must finish are waited for and the exit handlers run
-    (log handlers flush, Prefect's temporary API server stops), as at a normal exit. An exception leaves by
-    Python's usual exit."""
+    cores and does nothing the command needs. What a normal exit does first is done as it does it: the threading
+    module's shutdown (it tells pools such as joblib's and concurrent.futures' to stop their threads, then waits for
+    every thread that is not a daemon), then the exit handlers (log handlers flush, Prefect's temporary API server
+    stops). An exception leaves by Python's usual exit."""
     code = main()
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()  # noqa: SLF001  (the handlers a normal exit runs; os._exit skips them)
+    threading._shutdown()  # noqa: SLF001  (CPython's own first step of an exit; waiting on threads alone would hang)
+    atexit._run_exitfuncs()  # noqa: SLF001  (its second step; os._exit skips both)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -96,13 +96,17 @@ def test_validate_reports_a_model_path_that_does_not_exist(tmp_path, capsys, mon
 
 
 def test_the_command_exits_with_mains_code_after_the_exit_handlers_and_what_it_printed(tmp_path):
-    """`voc` skips Python's teardown, not what a normal exit does: output is flushed, exit handlers run, and a
-    thread that is not a daemon is waited for."""
+    """`voc` skips Python's teardown, not what a normal exit does: output is flushed, exit handlers run, a thread
+    that is not a daemon is waited for, and a pool whose idle workers wait to be told to stop (as joblib's, which
+    HDBSCAN starts on large workspaces) is told."""
     script = (
         "import atexit, sys, threading, time\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
         "from voc.cli import command\n"
         "atexit.register(lambda: print('handler ran', flush=True))\n"
         "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "pool = ThreadPoolExecutor(2)\n"
+        "pool.submit(print, 'pool used').result()\n"
         f"sys.argv = ['voc', 'run', '--config', {str(tmp_path / 'nope.yaml')!r}]\n"
         "print('before', end='')\n"
         "command()\n"
@@ -110,6 +114,6 @@ def test_the_command_exits_with_mains_code_after_the_exit_handlers_and_what_it_p
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stdout.startswith("before") and "thread done\nhandler ran" in done.stdout
+    assert done.stdout.startswith("pool used\nbefore") and "thread done\nhandler ran" in done.stdout
     assert "never here" not in done.stdout
     assert "file not found" in done.stderr
