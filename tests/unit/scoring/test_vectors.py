@@ -82,6 +82,36 @@ def test_a_torn_or_corrupted_shard_is_dropped_with_a_warning_and_rebuilt(tmp_pat
     assert [p.stem for p in reopened.folder.glob("*.parquet")] == [cache_module._digest(shard)]  # rewritten whole
 
 
+def test_a_lookup_decodes_the_vectors_of_the_shards_that_hold_a_key_and_checks_each_shard_once(tmp_path, monkeypatch):
+    cache = VectorCache(tmp_path, "fake@1")
+    for night in ("a", "b", "c"):  # a shard per night
+        embed_texts([night], FakeEncoder(), cache)
+    holder = next(p for p in cache.folder.glob("*.parquet")
+                  if cache_module.pl.read_parquet(p)["key"].to_list() == [text_key("b")])
+    reads, checks = [], []
+    read, digest = cache_module.pl.read_parquet, cache_module._digest
+    monkeypatch.setattr(cache_module.pl, "read_parquet", lambda path, columns=None: reads.append((path, columns)) or read(path, columns=columns))
+    monkeypatch.setattr(cache_module, "_digest", lambda path: checks.append(path) or digest(path))
+    reopened = VectorCache(tmp_path, "fake@1")
+    for _ in range(2):
+        found = reopened.lookup([text_key("b"), text_key("missing")])
+        np.testing.assert_array_equal(found[text_key("b")], FakeEncoder().encode(["b"])[0])
+        assert list(found) == [text_key("b")]
+    assert [path for path, columns in reads if columns == ["vector"]] == [holder, holder]
+    assert len(checks) == 3  # three shards, each checked on the first lookup only
+    assert reopened.warnings == []
+
+
+def test_a_shard_that_is_not_one_of_this_cache_is_dropped_with_a_warning(tmp_path):
+    cache = VectorCache(tmp_path, "fake@1")
+    embed_texts(["a"], FakeEncoder(), cache)
+    stranger = cache.folder / "x.parquet"
+    cache_module.pl.DataFrame({"key": [text_key("b")], "other": [1]}).write_parquet(stranger)
+    stranger = stranger.rename(cache.folder / f"{cache_module._digest(stranger)}.parquet")
+    assert list(cache.lookup([text_key("a"), text_key("b")])) == [text_key("a")]
+    assert not stranger.exists() and len(cache.warnings) == 1 and "dropped" in cache.warnings[0]
+
+
 def test_no_temporary_file_is_left_and_shards_are_compacted(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "_MAX_SHARDS", 3)
     cache = VectorCache(tmp_path, "fake@1")
