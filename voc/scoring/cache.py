@@ -27,7 +27,7 @@ __all__ = ["VectorCache", "text_key"]
 
 log = logging.getLogger(__name__)
 _MAX_SHARDS = 32  # beyond this many shards, they are compacted into one
-_FORMED = {"key": lambda dtype: dtype == pl.String, "vector": lambda dtype: isinstance(dtype, pl.Array)}  # a shard's columns
+_FORMED = {"key": lambda dtype: dtype == pl.String, "vector": lambda dtype: isinstance(dtype, pl.Array)}  # its columns
 
 
 def text_key(text: str) -> str:
@@ -59,7 +59,8 @@ class VectorCache:
                 continue
             vectors = self._read(path, ["vector"])
             if vectors is not None:
-                found.update(zip(hits["key"].to_list(), vectors["vector"].to_numpy()[hits["row"].to_numpy()], strict=True))
+                rows = vectors["vector"].to_numpy()[hits["row"].to_numpy()]
+                found.update(zip(hits["key"].to_list(), rows, strict=True))
         return found
 
     def store(self, keys: list[str], vectors: np.ndarray) -> Path | None:

@@ -90,7 +90,8 @@ def test_a_lookup_decodes_the_vectors_of_the_shards_that_hold_a_key_and_checks_e
                   if cache_module.pl.read_parquet(p)["key"].to_list() == [text_key("b")])
     reads, checks = [], []
     read, digest = cache_module.pl.read_parquet, cache_module._digest
-    monkeypatch.setattr(cache_module.pl, "read_parquet", lambda path, columns=None: reads.append((path, columns)) or read(path, columns=columns))
+    monkeypatch.setattr(cache_module.pl, "read_parquet",
+                        lambda path, columns=None: reads.append((path, columns)) or read(path, columns=columns))
     monkeypatch.setattr(cache_module, "_digest", lambda path: checks.append(path) or digest(path))
     reopened = VectorCache(tmp_path, "fake@1")
     for _ in range(2):
