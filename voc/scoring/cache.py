@@ -53,14 +53,16 @@ class VectorCache:
         wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).unique()
         found: dict[str, np.ndarray] = {}
         for path in self._checked_files():
-            rows = self._read(path, ["key"])
-            hits = rows.with_row_index("row").join(wanted, on="key", how="semi") if rows is not None else None
-            if hits is None or hits.is_empty():
+            shard_keys = self._read(path, ["key"])
+            if shard_keys is None:
+                continue
+            hits = shard_keys.with_row_index("row").join(wanted, on="key", how="semi")
+            if hits.is_empty():
                 continue
             vectors = self._read(path, ["vector"])
             if vectors is not None:
-                rows = vectors["vector"].to_numpy()[hits["row"].to_numpy()]
-                found.update(zip(hits["key"].to_list(), rows, strict=True))
+                picked = vectors["vector"].to_numpy()[hits["row"].to_numpy()]
+                found.update(zip(hits["key"].to_list(), picked, strict=True))
         return found
 
     def store(self, keys: list[str], vectors: np.ndarray) -> Path | None:
@@ -93,9 +95,9 @@ class VectorCache:
     def _checked_files(self) -> list[Path]:
         """The shards whose bytes match their name, oldest first (a newer value wins); the others are dropped."""
         good = []
-        for path in sorted(self._files(), key=lambda p: (p.stat().st_mtime_ns, p.name)):
-            stat = path.stat()
-            mark = (path.name, stat.st_size, stat.st_mtime_ns)
+        stats = {path: path.stat() for path in self._files()}
+        for path in sorted(stats, key=lambda p: (stats[p].st_mtime_ns, p.name)):
+            mark = (path.name, stats[path].st_size, stats[path].st_mtime_ns)
             if mark in self._checked:
                 good.append(path)
             elif _digest(path) == path.stem:
